@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    cstd::cli::main()
+}

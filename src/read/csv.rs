@@ -1,0 +1,190 @@
+//! A folder or zip of CSV files, one per sheet, named after the sheet.
+//! CSV carries no encoding or delimiter: both are detected and said in a note.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use zip::ZipArchive;
+
+use super::{Container, Limits, Read, SheetBuilder, Value, Workbook, limits, unreadable};
+use crate::findings::{Finding, Place};
+
+pub(super) fn read_single(_bytes: &[u8], _ext: Option<&str>, _limits: &Limits) -> Read {
+    Read::failed(
+        Finding::new("file-format-unknown", Place::default())
+            .detail("a single CSV file holds one sheet; send a folder or a .zip of CSV files, one per sheet (organization.csv, actions.csv, ...)"),
+    )
+}
+
+pub(super) fn read_folder(dir: &Path, limits: &Limits) -> Read {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return Read::failed(unreadable(format!("cannot list the folder: {e}"))),
+    };
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Read::failed(Finding::new("file-format-unknown", Place::default()).detail("the folder holds no .csv files"));
+    }
+    let mut parts = Vec::new();
+    let mut total: u64 = 0;
+    for path in files {
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        total = total.saturating_add(size);
+        if total > limits.max_file_bytes {
+            return Read::failed(limits::exceeded("size of the CSV files", total, limits.max_file_bytes, "bytes"));
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => parts.push((stem(&path.to_string_lossy()), bytes)),
+            Err(e) => return Read::failed(unreadable(format!("cannot read {}: {e}", path.display()))),
+        }
+    }
+    sheets(parts, Container::CsvFolder, limits)
+}
+
+pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive<R>, limits: &Limits) -> Read {
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => return Read::failed(unreadable(format!("part {i} of the archive cannot be read ({e})"))),
+        };
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        // macOS adds resource forks (`__MACOSX/._actions.csv`) to zips it makes.
+        if !name.to_lowercase().ends_with(".csv") || name.contains("__MACOSX") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        if let Err(e) = (&mut entry).take(limits.max_file_bytes + 1).read_to_end(&mut bytes) {
+            return Read::failed(Finding::new("file-truncated", Place::default()).detail(format!("{name} cannot be inflated ({e})")));
+        }
+        if bytes.len() as u64 > limits.max_file_bytes {
+            return Read::failed(limits::exceeded(&format!("inflated size of {name}"), bytes.len() as u64, limits.max_file_bytes, "bytes"));
+        }
+        parts.push((stem(&name), bytes));
+    }
+    sheets(parts, Container::CsvZip, limits)
+}
+
+fn stem(path: &str) -> String {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file).to_string()
+}
+
+fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) -> Read {
+    let mut sheets = Vec::new();
+    let mut findings = Vec::new();
+    for (name, bytes) in parts {
+        let (text, encoding) = decode(&bytes);
+        let delimiter = sniff(&text);
+        findings.push(
+            Finding::new("encoding-detected", Place::sheet(&name))
+                .detail(format!("{encoding}, fields separated by {}", delimiter_name(delimiter))),
+        );
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let mut sheet = SheetBuilder::new(&name, limits);
+        for (r, record) in reader.records().enumerate() {
+            let record = match record {
+                Ok(rec) => rec,
+                Err(e) => {
+                    return Read { workbook: None, findings: vec![unreadable(format!("{name}.csv, line {}: {e}", r + 1))] };
+                }
+            };
+            for (c, field) in record.iter().enumerate() {
+                let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+                    return Read::failed(limits::exceeded("rows in a sheet", r as u64, limits.max_rows, "rows"));
+                };
+                if let Err(f) = sheet.push(r, c, Value::Text(field.to_string())) {
+                    return Read::failed(f);
+                }
+            }
+        }
+        sheets.push(sheet.finish());
+    }
+    Read { workbook: Some(Workbook { container, sheets, skipped: Vec::new() }), findings }
+}
+
+/// UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252.
+fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        let name = match enc.name() {
+            "UTF-8" => "UTF-8 with byte-order mark",
+            "UTF-16LE" => "UTF-16 little-endian",
+            "UTF-16BE" => "UTF-16 big-endian",
+            other => other,
+        };
+        return (text.into_owned(), name);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (text.into_owned(), "Windows-1252")
+        }
+    }
+}
+
+/// The delimiter among `,` `;` and tab that splits the first lines most evenly.
+fn sniff(text: &str) -> u8 {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(10).collect();
+    let mut best = (b',', 0usize);
+    for d in [b',', b';', b'\t'] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d as char)).collect();
+        let min = counts.iter().copied().min().unwrap_or(0);
+        let total: usize = counts.iter().sum();
+        // Prefer a delimiter present on every line, then the most frequent.
+        let score = if min > 0 { total + 1_000_000 } else { total };
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, d: char) -> usize {
+    let mut quoted = false;
+    line.chars()
+        .filter(|&c| {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            c == d && !quoted
+        })
+        .count()
+}
+
+fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b';' => "semicolons",
+        b'\t' => "tabs",
+        _ => "commas",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_delimiters() {
+        assert_eq!(sniff("a;b;c\n1;\"x, y\";3\n"), b';');
+        assert_eq!(sniff("a,b\n1,2\n"), b',');
+        assert_eq!(sniff("a\tb\n1\t2\n"), b'\t');
+    }
+
+    #[test]
+    fn decodes_encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBFcaf\xC3\xA9"), ("café".to_string(), "UTF-8 with byte-order mark"));
+        assert_eq!(decode(b"caf\xE9"), ("café".to_string(), "Windows-1252"));
+        assert_eq!(decode(b"\xFF\xFEc\0a\0"), ("ca".to_string(), "UTF-16 little-endian"));
+    }
+}

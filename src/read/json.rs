@@ -1,0 +1,149 @@
+//! JSON submissions (`cstd schema --format json-schema` describes them), read
+//! into the same sheets as a workbook so that one validator serves both. Form
+//! objects become label/value rows; arrays of records become tables whose
+//! header row is the field ids.
+
+use serde_json::Value as Json;
+
+use super::{Container, Limits, Read, Sheet, Value, Workbook, limits};
+use crate::findings::{Finding, Place};
+
+/// Top-level keys that describe the document rather than hold a sheet.
+const META_KEYS: &[&str] = &["$schema", "schema", "schema_version", "version"];
+
+pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let doc: Json = match serde_json::from_slice(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let code = if e.is_eof() { "file-truncated" } else { "json-invalid" };
+            return Read::failed(
+                Finding::new(code, Place::default()).detail(format!("line {}, column {}: {e}", e.line(), e.column())),
+            );
+        }
+    };
+    let Json::Object(top) = doc else {
+        return Read::failed(Finding::new("json-invalid", Place::default()).detail("the document must be an object"));
+    };
+    let mut sheets = Vec::new();
+    let mut skipped = Vec::new();
+    let mut findings = Vec::new();
+    if top.len() as u64 > limits.max_sheets {
+        return Read::failed(limits::exceeded("top-level keys", top.len() as u64, limits.max_sheets, "keys"));
+    }
+    for (key, value) in top {
+        if META_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let sheet = match value {
+            Json::Object(form) => form_sheet(&key, form, &mut findings),
+            Json::Array(records) => {
+                if records.len() as u64 > limits.max_rows {
+                    return Read::failed(limits::exceeded("records in a list", records.len() as u64, limits.max_rows, "records").detail(format!("{key}: {} records, the limit is {}", records.len(), limits.max_rows)));
+                }
+                table_sheet(&key, records, &mut findings)
+            }
+            _ => {
+                skipped.push(key);
+                continue;
+            }
+        };
+        if let Some(f) = too_long(&sheet, limits) {
+            return Read::failed(f);
+        }
+        sheets.push(sheet);
+    }
+    Read { workbook: Some(Workbook { container: Container::Json, sheets, skipped }), findings }
+}
+
+fn form_sheet(name: &str, form: serde_json::Map<String, Json>, findings: &mut Vec<Finding>) -> Sheet {
+    let mut rows = Vec::new();
+    for (key, value) in form {
+        let place = format!(".{key}");
+        rows.push(vec![Value::Text(key), cell(value, name, &place, findings)]);
+    }
+    Sheet { name: name.to_string(), rows, keys: Vec::new() }
+}
+
+fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> Sheet {
+    let mut keys: Vec<String> = Vec::new();
+    for r in &records {
+        if let Json::Object(o) = r {
+            for k in o.keys() {
+                if !keys.contains(k) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    let mut rows = vec![keys.iter().map(|k| Value::Text(k.clone())).collect::<Vec<_>>()];
+    for (i, record) in records.into_iter().enumerate() {
+        let mut row = vec![Value::Empty; keys.len()];
+        match record {
+            Json::Object(o) => {
+                for (k, v) in o {
+                    if let Some(c) = keys.iter().position(|x| *x == k) {
+                        row[c] = cell(v, name, &format!("[{i}].{k}"), findings);
+                    }
+                }
+            }
+            other => findings.push(
+                Finding::new("json-invalid", place(name, &format!("[{i}]")))
+                    .value(other.to_string())
+                    .expected("an object with one key per field"),
+            ),
+        }
+        rows.push(row);
+    }
+    Sheet { name: name.to_string(), rows, keys }
+}
+
+fn place(sheet: &str, path: &str) -> Place {
+    Place { sheet: Some(sheet.to_string()), cell: Some(path.to_string()), ..Place::default() }
+}
+
+fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value {
+    match v {
+        Json::Null => Value::Empty,
+        Json::Bool(b) => Value::Bool(b),
+        Json::Number(n) => n.as_f64().map(Value::Number).unwrap_or(Value::Text(n.to_string())),
+        Json::String(s) => Value::Text(s),
+        Json::Array(items) => {
+            let mut parts = Vec::new();
+            for item in items {
+                match item {
+                    Json::String(s) => parts.push(s),
+                    Json::Number(n) => parts.push(n.to_string()),
+                    other => findings.push(
+                        Finding::new("json-invalid", place(sheet, path))
+                            .value(other.to_string())
+                            .expected("a list of strings or numbers"),
+                    ),
+                }
+            }
+            // New lines separate list items in a cell, and rarely occur inside one.
+            Value::Text(parts.join("\n"))
+        }
+        Json::Object(_) => {
+            findings.push(Finding::new("json-invalid", place(sheet, path)).expected("a string, a number, a list or null, not an object"));
+            Value::Empty
+        }
+    }
+}
+
+fn too_long(sheet: &Sheet, limits: &Limits) -> Option<Finding> {
+    for row in &sheet.rows {
+        for v in row {
+            if let Value::Text(s) = v {
+                let n = s.chars().count() as u64;
+                if n > limits.max_cell_chars {
+                    return Some(limits::exceeded("characters in a value", n, limits.max_cell_chars, "characters").detail(format!(
+                        "a value of {}: {n} characters, the limit is {}",
+                        sheet.name, limits.max_cell_chars
+                    )));
+                }
+            }
+        }
+    }
+    None
+}

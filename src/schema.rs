@@ -1,0 +1,405 @@
+//! The submission schema, loaded from `schema/<version>.toml`.
+//!
+//! Everything that knows about sheets, fields and codes (validator, template,
+//! JSON Schema, documentation, tables) reads it from here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::text::compact;
+
+/// The schema file, compiled in so that the binary is self-contained.
+const SCHEMA_TOML: &str = include_str!("../schema/2026.1.toml");
+
+/// Text in each supported language, keyed by language code (`en`, `fr`, `es`).
+pub type Labels = BTreeMap<String, String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schema {
+    pub version: String,
+    pub languages: Vec<String>,
+    pub sheets: Vec<SheetDef>,
+    pub vocabularies: BTreeMap<String, Vocabulary>,
+    #[serde(skip)]
+    index: Index,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Labels in the first column, values in the second.
+    Form,
+    /// A header row, then one row per record.
+    Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetDef {
+    pub id: String,
+    pub layout: Layout,
+    pub required: bool,
+    pub labels: Labels,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub help: Labels,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    pub fields: Vec<FieldDef>,
+}
+
+/// A check across the fields of one record.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(tag = "check", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Rule {
+    /// Date `first` is not after date `then` (`date-order`).
+    DateOrder { first: String, then: String },
+    /// Number `field` is not more than number `limit` (`developing-exceeds-total`).
+    NotMoreThan { field: String, limit: String },
+    /// Each code of list `field` has the record's `parent` code as its parent
+    /// (`issue-outside-cluster`).
+    WithinParent { field: String, parent: String },
+    /// Date `field` is not in the future when code `when` equals `equals`
+    /// (`completed-future-end`).
+    NotFutureWhen { field: String, when: String, equals: String },
+}
+
+impl Rule {
+    pub fn fields(&self) -> [&str; 2] {
+        match self {
+            Rule::DateOrder { first, then } => [first, then],
+            Rule::NotMoreThan { field, limit } => [field, limit],
+            Rule::WithinParent { field, parent } => [field, parent],
+            Rule::NotFutureWhen { field, when, .. } => [field, when],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Text,
+    Code,
+    List,
+    Year,
+    Date,
+    Integer,
+    Email,
+    Url,
+    Yesno,
+    /// Text that must be unique within its sheet.
+    Id,
+    /// Text that must name an `id` field of another sheet.
+    Ref,
+}
+
+/// What the items of a list field are, when they are not codes of a vocabulary.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Sdg,
+    Tunis,
+    Country,
+    Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    pub vocabulary: Option<String>,
+    pub item: Option<ItemKind>,
+    pub max_len: Option<usize>,
+    pub warn_below: Option<usize>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub warn_above: Option<i64>,
+    /// `sheet.field` this reference points to.
+    pub references: Option<String>,
+    pub labels: Labels,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub help: Labels,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    pub labels: Labels,
+    /// The vocabulary whose codes the terms' `parent` names.
+    pub parent: Option<String>,
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Term {
+    pub code: String,
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Labels by language (`en = "..."`).
+    #[serde(flatten)]
+    pub labels: Labels,
+}
+
+/// How a value matched a vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// The code itself, or a label in a supported language.
+    Exact,
+    /// An accepted spelling: an alias, or the code or label written loosely.
+    Spelling,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    /// vocabulary -> exact key (lowercase, accents kept) -> term index
+    exact: HashMap<String, HashMap<String, usize>>,
+    /// vocabulary -> compact key -> term index
+    loose: HashMap<String, HashMap<String, usize>>,
+    /// sheet index -> compact label -> field index
+    fields: Vec<HashMap<String, usize>>,
+    /// compact sheet name -> sheet index
+    sheets: HashMap<String, usize>,
+}
+
+impl Schema {
+    /// The schema compiled into this binary.
+    pub fn current() -> &'static Schema {
+        static SCHEMA: OnceLock<Schema> = OnceLock::new();
+        SCHEMA.get_or_init(|| {
+            // The file ships inside the binary and a test parses it, so failure here
+            // is a build defect, not bad input.
+            Schema::parse(SCHEMA_TOML).expect("the bundled schema file is valid")
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Schema, String> {
+        let mut schema: Schema = toml::from_str(text).map_err(|e| e.to_string())?;
+        schema.check()?;
+        schema.index = schema.build_index()?;
+        Ok(schema)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for sheet in &self.sheets {
+            for rule in &sheet.rules {
+                for f in rule.fields() {
+                    if !sheet.fields.iter().any(|x| x.id == f) {
+                        return Err(format!("{}: rule {rule:?} names unknown field {f}", sheet.id));
+                    }
+                }
+            }
+            for field in &sheet.fields {
+                let place = format!("{}.{}", sheet.id, field.id);
+                if let Some(v) = &field.vocabulary {
+                    if !self.vocabularies.contains_key(v) {
+                        return Err(format!("{place}: unknown vocabulary {v}"));
+                    }
+                }
+                match field.kind {
+                    FieldType::Code if field.vocabulary.is_none() => {
+                        return Err(format!("{place}: a code field needs a vocabulary"));
+                    }
+                    FieldType::List if field.vocabulary.is_none() && field.item.is_none() => {
+                        return Err(format!("{place}: a list field needs a vocabulary or an item kind"));
+                    }
+                    FieldType::Ref => {
+                        let target = field.references.as_deref().unwrap_or("");
+                        let ok = target.split_once('.').is_some_and(|(s, f)| {
+                            self.sheet(s).is_some_and(|s| s.fields.iter().any(|x| x.id == f && x.kind == FieldType::Id))
+                        });
+                        if !ok {
+                            return Err(format!("{place}: references must name an id field, not {target:?}"));
+                        }
+                    }
+                    _ => {}
+                }
+                for lang in &self.languages {
+                    if !field.labels.contains_key(lang) {
+                        return Err(format!("{place}: no label in {lang}"));
+                    }
+                }
+            }
+        }
+        for (name, vocab) in &self.vocabularies {
+            for term in &vocab.terms {
+                for lang in &self.languages {
+                    if !term.labels.contains_key(lang) {
+                        return Err(format!("vocabulary {name}, {}: no label in {lang}", term.code));
+                    }
+                }
+                if let (Some(parent_vocab), Some(parent)) = (&vocab.parent, &term.parent) {
+                    let known = self.vocabularies.get(parent_vocab).is_some_and(|p| p.terms.iter().any(|t| &t.code == parent));
+                    if !known {
+                        return Err(format!("vocabulary {name}, {}: unknown parent {parent}", term.code));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn build_index(&self) -> Result<Index, String> {
+        let mut index = Index::default();
+        for (name, vocab) in &self.vocabularies {
+            let exact = index.exact.entry(name.clone()).or_default();
+            let loose = index.loose.entry(name.clone()).or_default();
+            for (i, term) in vocab.terms.iter().enumerate() {
+                let exact_keys = std::iter::once(&term.code).chain(term.labels.values());
+                for key in exact_keys {
+                    if let Some(&j) = exact.get(&key.to_lowercase()) {
+                        if j != i {
+                            return Err(format!("vocabulary {name}: {key:?} names two terms"));
+                        }
+                    }
+                    exact.insert(key.to_lowercase(), i);
+                }
+                let loose_keys = std::iter::once(&term.code).chain(term.labels.values()).chain(&term.aliases);
+                for key in loose_keys {
+                    let key = compact(key);
+                    match loose.get(&key) {
+                        Some(&j) if j != i => return Err(format!("vocabulary {name}: {key:?} names two terms")),
+                        _ => {
+                            loose.insert(key, i);
+                        }
+                    }
+                }
+            }
+        }
+        for (si, sheet) in self.sheets.iter().enumerate() {
+            let names = std::iter::once(&sheet.id).chain(sheet.labels.values()).chain(&sheet.aliases);
+            for name in names {
+                index.sheets.insert(compact(name), si);
+            }
+            let mut fields = HashMap::new();
+            // Labels first, then aliases, so that a label always wins over another
+            // field's alias ("Type" is an alias of two fields of two sheets).
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                for name in std::iter::once(&field.id).chain(field.labels.values()) {
+                    fields.insert(compact(name), fi);
+                }
+            }
+            for (fi, field) in sheet.fields.iter().enumerate() {
+                for name in &field.aliases {
+                    fields.entry(compact(name)).or_insert(fi);
+                }
+            }
+            index.fields.push(fields);
+        }
+        Ok(index)
+    }
+
+    pub fn sheet(&self, id: &str) -> Option<&SheetDef> {
+        self.sheets.iter().find(|s| s.id == id)
+    }
+
+    /// The schema sheet a workbook sheet name stands for, in any supported language.
+    pub fn sheet_for_name(&self, name: &str) -> Option<usize> {
+        self.index.sheets.get(&compact(name)).copied()
+    }
+
+    /// The field of `sheet` a column title or row label stands for.
+    pub fn field_for_label(&self, sheet: usize, label: &str) -> Option<usize> {
+        self.index.fields.get(sheet)?.get(&compact(label)).copied()
+    }
+
+    pub fn vocabulary(&self, name: &str) -> Option<&Vocabulary> {
+        self.vocabularies.get(name)
+    }
+
+    /// Finds the term a value names: by code or label (any language), then by an
+    /// accepted spelling.
+    pub fn lookup(&self, vocabulary: &str, value: &str) -> Option<(&Term, Match)> {
+        let vocab = self.vocabularies.get(vocabulary)?;
+        let trimmed = value.trim();
+        if let Some(&i) = self.index.exact.get(vocabulary).and_then(|m| m.get(&trimmed.to_lowercase())) {
+            return Some((&vocab.terms[i], Match::Exact));
+        }
+        let i = *self.index.loose.get(vocabulary)?.get(&compact(trimmed))?;
+        Some((&vocab.terms[i], Match::Spelling))
+    }
+
+    /// The closest codes to a value that matched nothing, best first.
+    pub fn suggest(&self, vocabulary: &str, value: &str) -> Vec<String> {
+        let Some(loose) = self.index.loose.get(vocabulary) else {
+            return Vec::new();
+        };
+        let Some(vocab) = self.vocabularies.get(vocabulary) else {
+            return Vec::new();
+        };
+        crate::text::closest(&compact(value), loose.iter().map(|(k, &i)| (k.as_str(), vocab.terms[i].code.as_str())), 3)
+    }
+}
+
+impl SheetDef {
+    pub fn label(&self, lang: &str) -> &str {
+        label_in(&self.labels, lang)
+    }
+
+    pub fn field(&self, id: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+}
+
+impl FieldDef {
+    pub fn label(&self, lang: &str) -> &str {
+        label_in(&self.labels, lang)
+    }
+}
+
+impl Term {
+    pub fn label(&self, lang: &str) -> &str {
+        label_in(&self.labels, lang)
+    }
+}
+
+/// The text in `lang`, else in English, else any.
+pub fn label_in<'a>(labels: &'a Labels, lang: &str) -> &'a str {
+    labels
+        .get(lang)
+        .or_else(|| labels.get("en"))
+        .or_else(|| labels.values().next())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_schema_loads() {
+        let s = Schema::current();
+        assert_eq!(s.version, "2026.1");
+        assert!(s.sheet("actions").is_some());
+    }
+
+    #[test]
+    fn codes_match_by_label_and_spelling() {
+        let s = Schema::current();
+        assert_eq!(s.lookup("action-line", "C7.e-health").map(|(t, m)| (t.code.as_str(), m)), Some(("C7.e-health", Match::Exact)));
+        assert_eq!(s.lookup("action-line", "C7 e-health").map(|(t, _)| t.code.as_str()), Some("C7.e-health"));
+        assert_eq!(s.lookup("action-line", "E-Health").map(|(t, _)| t.code.as_str()), Some("C7.e-health"));
+        assert_eq!(s.lookup("status", "Achevée").map(|(t, m)| (t.code.as_str(), m)), Some(("completed", Match::Exact)));
+        assert_eq!(s.lookup("status", "achevee").map(|(t, m)| (t.code.as_str(), m)), Some(("completed", Match::Spelling)));
+        assert!(s.lookup("status", "finito").is_none());
+        assert_eq!(s.suggest("action-line", "C7.e-helth").first().map(String::as_str), Some("C7.e-health"));
+    }
+
+    #[test]
+    fn sheets_and_fields_match_in_any_language() {
+        let s = Schema::current();
+        let actions = s.sheet_for_name("  ACCIONES ").unwrap();
+        assert_eq!(s.sheets[actions].id, "actions");
+        let f = s.field_for_label(actions, "Líneas de acción de la CMSI *").unwrap();
+        assert_eq!(s.sheets[actions].fields[f].id, "action_lines");
+    }
+}

@@ -1,0 +1,107 @@
+//! Small text helpers shared by the stages: matching keys, suggestions, cell names.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Lowercase, accents removed, whitespace collapsed; `*` markers and a trailing
+/// parenthesized hint (`Title * (required)`) dropped. Used to match labels.
+pub fn fold(s: &str) -> String {
+    let mut s = s.trim();
+    if let Some(open) = s.rfind('(') {
+        if s.ends_with(')') && open > 0 {
+            s = s[..open].trim_end();
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
+        if c.is_whitespace() || c == '*' {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`fold`], then only letters and digits: `C7 e-health`, `c7.E-Health` and
+/// `C7.e-health` all become `c7ehealth`.
+pub fn compact(s: &str) -> String {
+    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Up to `n` distinct values whose keys are closest to `key`, best first.
+pub fn closest<'a>(key: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>, n: usize) -> Vec<String> {
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, &str)> = candidates
+        .map(|(k, value)| (strsim::jaro_winkler(key, k).max(strsim::normalized_levenshtein(key, k)), value))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, v) in scored {
+        if !out.iter().any(|o| o == v) {
+            out.push(v.to_string());
+        }
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+/// `A`, `B`, ..., `Z`, `AA` for a 0-based column.
+pub fn column_name(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        name.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// `D7` for 0-based row 6, column 3.
+pub fn cell_name(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), row as u64 + 1)
+}
+
+/// Shortens a value for quoting in a finding, saying that it did.
+pub fn quote(value: &str) -> String {
+    const MAX: usize = 80;
+    let one_line: String = value.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    if one_line.chars().count() <= MAX {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(MAX).collect();
+        format!("{cut}… ({} characters)", value.chars().count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_labels() {
+        assert_eq!(fold("  Action  ID * "), "action id");
+        assert_eq!(fold("Année de référence (obligatoire)"), "annee de reference");
+        assert_eq!(compact("C7 e-Health"), "c7ehealth");
+    }
+
+    #[test]
+    fn names_cells() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(6, 3), "D7");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+}

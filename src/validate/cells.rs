@@ -1,0 +1,311 @@
+//! What people type into cells, read into typed values: dates in their many
+//! spellings, numbers typed as text, list items, SDGs and Tunis paragraphs.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::text::fold;
+
+/// Why a text is not a date.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not a date at all, or an impossible one; with a guess where one exists.
+    Invalid(Option<String>),
+    /// Could be more than one date (a two-digit year, no day).
+    Ambiguous(&'static str),
+}
+
+/// Reads a typed date: ISO (`2026-03-01`), day first (`1/3/2026`, `1.3.2026`),
+/// or with the month's name in English, French or Spanish (`1 March 2026`,
+/// `1er mars 2026`, `1 de marzo de 2026`, `March 1, 2026`).
+pub fn parse_date(text: &str) -> Result<NaiveDate, DateProblem> {
+    let t = text.trim();
+    // A date with a time of day: keep the date.
+    let t = t.split(['T', ' ']).next().filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-').unwrap_or(t);
+    let nums: Vec<&str> = t.split(['-', '/', '.']).map(str::trim).collect();
+    if nums.len() == 3 && nums.iter().all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+        let n: Vec<u32> = nums.iter().map(|x| x.parse().unwrap_or(0)).collect();
+        if nums[0].len() == 4 {
+            return ymd(n[0] as i32, n[1], n[2]).ok_or(DateProblem::Invalid(None));
+        }
+        if nums[2].len() != 4 {
+            return Err(DateProblem::Ambiguous("the year has two digits"));
+        }
+        return match ymd(n[2] as i32, n[1], n[0]) {
+            Some(d) => Ok(d),
+            // 12/31/2026 cannot be day first; say what it would be month first.
+            None => Err(DateProblem::Invalid(ymd(n[2] as i32, n[0], n[1]).map(|d| d.format("%Y-%m-%d").to_string()))),
+        };
+    }
+    named_month(t)
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1), ("jan", 1), ("janvier", 1), ("janv", 1), ("enero", 1), ("ene", 1),
+    ("february", 2), ("feb", 2), ("fevrier", 2), ("fevr", 2), ("febrero", 2),
+    ("march", 3), ("mar", 3), ("mars", 3), ("marzo", 3),
+    ("april", 4), ("apr", 4), ("avril", 4), ("avr", 4), ("abril", 4), ("abr", 4),
+    ("may", 5), ("mai", 5), ("mayo", 5),
+    ("june", 6), ("jun", 6), ("juin", 6), ("junio", 6),
+    ("july", 7), ("jul", 7), ("juillet", 7), ("juil", 7), ("julio", 7),
+    ("august", 8), ("aug", 8), ("aout", 8), ("agosto", 8), ("ago", 8),
+    ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9), ("setiembre", 9),
+    ("october", 10), ("oct", 10), ("octobre", 10), ("octubre", 10),
+    ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11),
+    ("december", 12), ("dec", 12), ("decembre", 12), ("diciembre", 12), ("dic", 12),
+];
+
+fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
+    let folded = fold(t);
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '-' || c == '/')
+        .filter(|w| !w.is_empty() && *w != "de" && *w != "del" && *w != "the" && *w != "of")
+        .collect();
+    let mut day = None;
+    let mut month = None;
+    let mut year = None;
+    for w in &words {
+        let digits = w.trim_end_matches("er").trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+        if let Some(&(_, m)) = MONTHS.iter().find(|(name, _)| name == w) {
+            if month.replace(m).is_some() {
+                return Err(DateProblem::Invalid(None));
+            }
+        } else if digits.chars().all(|c| c.is_ascii_digit()) && !digits.is_empty() {
+            let n: u32 = digits.parse().map_err(|_| DateProblem::Invalid(None))?;
+            if digits.len() == 4 {
+                year = Some(n as i32);
+            } else if day.is_none() && digits.len() <= 2 {
+                day = Some(n);
+            } else {
+                return Err(DateProblem::Invalid(None));
+            }
+        } else if *w == "1er" || *w == "premier" {
+            day = Some(1);
+        } else {
+            return Err(DateProblem::Invalid(None));
+        }
+    }
+    match (day, month, year) {
+        (Some(d), Some(m), Some(y)) => ymd(y, m, d).ok_or(DateProblem::Invalid(None)),
+        (None, Some(_), Some(_)) => Err(DateProblem::Ambiguous("the day is missing")),
+        (Some(_), Some(_), None) => Err(DateProblem::Ambiguous("the year is missing")),
+        _ => Err(DateProblem::Invalid(None)),
+    }
+}
+
+/// A spreadsheet date serial (days since 1899-12-30) in a plausible range.
+pub fn from_serial(n: f64) -> Option<NaiveDate> {
+    // 1995-01-01 to 2099-12-31: a number outside is not a date anyone meant.
+    if n.fract() != 0.0 || !(34700.0..=73415.0).contains(&n) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n as u64))
+}
+
+/// A whole number typed as text: `12`, `12.0`, `1,200`, `1 200`.
+pub fn parse_integer(text: &str) -> Option<i64> {
+    let t: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    if let Ok(n) = t.parse::<i64>() {
+        return Some(n);
+    }
+    // Thousands separators: 1,200 or 1.200 (groups of three after the first).
+    for sep in [',', '.'] {
+        let groups: Vec<&str> = t.split(sep).collect();
+        if groups.len() > 1
+            && groups[0].len() <= 3
+            && !groups[0].is_empty()
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+        {
+            return groups.concat().parse().ok();
+        }
+    }
+    let f: f64 = t.replace(',', ".").parse().ok()?;
+    (f.fract() == 0.0 && f.abs() < 1e15).then_some(f as i64)
+}
+
+/// A number as a whole number, if it is one.
+pub fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64)
+}
+
+/// Splits a list cell into chunks: by `;` and new lines always, and by `,` when
+/// `accept` does not take the chunk whole (labels may hold commas).
+pub fn split_list(cell: &str, accept: &dyn Fn(&str) -> bool, commas: bool) -> Vec<String> {
+    let mut items = Vec::new();
+    if accept(cell.trim()) {
+        items.push(cell.trim().to_string());
+        return items;
+    }
+    for chunk in cell.split([';', '\n', '\r', '\u{2022}']) {
+        let chunk = chunk.trim().trim_start_matches(['-', '*']).trim();
+        if chunk.is_empty() {
+            continue;
+        }
+        if commas && chunk.contains(',') && !accept(chunk) {
+            items.extend(chunk.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+        } else {
+            items.push(chunk.to_string());
+        }
+    }
+    items
+}
+
+/// `SDG 9`, `Goal 9`, `9`, `ODD 9` -> `9`; `9.c`, `Target 9.c` -> `9.c`.
+pub fn parse_sdg(text: &str) -> Option<String> {
+    let folded = fold(text);
+    let mut t = folded.as_str();
+    for prefix in ["sdg", "goal", "target", "odd", "ods", "objectif", "objetivo", "cible", "meta", "no.", "#"] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.trim_start_matches([' ', ':', '-']);
+        }
+    }
+    let (goal, target) = match t.split_once('.') {
+        Some((g, tg)) => (g, Some(tg)),
+        None => (t, None),
+    };
+    let g: u32 = goal.trim().parse().ok()?;
+    if !(1..=17).contains(&g) {
+        return None;
+    }
+    match target {
+        None => Some(g.to_string()),
+        // `9.0` from a number cell means goal 9.
+        Some("0") => Some(g.to_string()),
+        Some(tg) if (tg.len() <= 2 && tg.chars().all(|c| c.is_ascii_digit())) || (tg.len() == 1 && tg.chars().all(|c| c.is_ascii_lowercase())) => {
+            Some(format!("{g}.{tg}"))
+        }
+        _ => None,
+    }
+}
+
+/// `35`, `35(d)`, `35 (d)`, `para 35(d)`, `§ 35 d` -> `35` or `35(d)`.
+pub fn parse_tunis(text: &str) -> Option<String> {
+    // Not `fold`: it would drop the "(d)" as a hint.
+    let folded = text.trim().to_lowercase();
+    let mut t = folded.as_str();
+    for prefix in ["paragraphs", "paragraph", "paragraphe", "parrafo", "párrafo", "párr.", "para.", "para", "par.", "parr.", "par", "§", "p."] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.trim_start();
+            break;
+        }
+    }
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let n: u32 = digits.parse().ok()?;
+    if !(1..=122).contains(&n) {
+        return None;
+    }
+    let rest = t[digits.len()..].trim_matches(|c| c == '(' || c == ')' || c == '.');
+    match rest {
+        "" | "0" => Some(n.to_string()),
+        r if r.len() == 1 && r.chars().all(|c| c.is_ascii_lowercase()) => Some(format!("{n}({r})")),
+        _ => None,
+    }
+}
+
+pub fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+}
+
+/// An http(s) address, or the same with the scheme missing (then suggested).
+pub fn check_url(s: &str) -> Result<(), Option<String>> {
+    let s = s.trim();
+    let valid_host = |rest: &str| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        host.contains('.') && !host.starts_with('.') && !rest.chars().any(char::is_whitespace)
+    };
+    let lower = s.to_lowercase();
+    if let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) {
+        return if valid_host(rest) { Ok(()) } else { Err(None) };
+    }
+    if valid_host(&lower) && !lower.contains("://") && !lower.contains('@') {
+        return Err(Some(format!("https://{s}")));
+    }
+    Err(None)
+}
+
+/// Today's year, for checks such as "reporting year up to the current year".
+pub fn year_of(d: NaiveDate) -> i32 {
+    d.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn reads_dates_people_type() {
+        assert_eq!(parse_date("2026-03-01"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("1/3/2026"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("31/12/2026"), Ok(d(2026, 12, 31)));
+        assert_eq!(parse_date("31.12.2026"), Ok(d(2026, 12, 31)));
+        assert_eq!(parse_date("1 March 2026"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("1er mars 2026"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("1 de marzo de 2026"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("March 1, 2026"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("2026-03-01T00:00:00"), Ok(d(2026, 3, 1)));
+        assert_eq!(parse_date("12/31/2026"), Err(DateProblem::Invalid(Some("2026-12-31".into()))));
+        assert_eq!(parse_date("31/02/2026"), Err(DateProblem::Invalid(None)));
+        assert!(matches!(parse_date("1/3/26"), Err(DateProblem::Ambiguous(_))));
+        assert!(matches!(parse_date("March 2026"), Err(DateProblem::Ambiguous(_))));
+        assert!(matches!(parse_date("soon"), Err(DateProblem::Invalid(None))));
+    }
+
+    #[test]
+    fn reads_numbers_typed_as_text() {
+        assert_eq!(parse_integer("12"), Some(12));
+        assert_eq!(parse_integer("12.0"), Some(12));
+        assert_eq!(parse_integer("1,200"), Some(1200));
+        assert_eq!(parse_integer("1 200"), Some(1200));
+        assert_eq!(parse_integer("twelve"), None);
+        assert_eq!(parse_integer("12.5"), None);
+    }
+
+    #[test]
+    fn reads_sdgs_and_paragraphs() {
+        for s in ["9", "SDG 9", "Goal 9", "sdg9", "ODD 9", "9.0"] {
+            assert_eq!(parse_sdg(s).as_deref(), Some("9"), "{s}");
+        }
+        assert_eq!(parse_sdg("9.c").as_deref(), Some("9.c"));
+        assert_eq!(parse_sdg("Target 16.10").as_deref(), Some("16.10"));
+        assert_eq!(parse_sdg("18"), None);
+        assert_eq!(parse_tunis("35 (d)").as_deref(), Some("35(d)"));
+        assert_eq!(parse_tunis("para 69").as_deref(), Some("69"));
+        assert_eq!(parse_tunis("123"), None);
+    }
+
+    #[test]
+    fn splits_lists() {
+        let none = |_: &str| false;
+        assert_eq!(split_list("C1; C2\nC3", &none, true), vec!["C1", "C2", "C3"]);
+        assert_eq!(split_list("C1, C2", &none, true), vec!["C1", "C2"]);
+        let label = |s: &str| s == "Cultural diversity, and more";
+        assert_eq!(split_list("Cultural diversity, and more", &label, true), vec!["Cultural diversity, and more"]);
+    }
+
+    #[test]
+    fn checks_addresses() {
+        assert!(is_email("focal.point@itu.int"));
+        assert!(!is_email("focal.point at itu.int"));
+        assert_eq!(check_url("https://www.itu.int/wsis"), Ok(()));
+        assert_eq!(check_url("www.itu.int"), Err(Some("https://www.itu.int".into())));
+        assert_eq!(check_url("n/a"), Err(None));
+    }
+}

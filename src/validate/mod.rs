@@ -1,0 +1,723 @@
+//! Validation: a [`Workbook`] checked against the [`Schema`], giving the
+//! submission as typed records and the findings about it.
+//!
+//! Sheets are found by name and columns by title, in any supported language and
+//! order; every value is read as its field's type; then the checks across fields
+//! (the schema's rules), uniqueness and references run.
+
+pub mod cells;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::findings::{Finding, Place};
+use crate::read::{Sheet, Value, Workbook};
+use crate::reference::Reference;
+use crate::schema::{FieldDef, FieldType, ItemKind, Layout, Rule, Schema, SheetDef};
+use cells::DateProblem;
+
+/// How many rows from the top a table's header row may be.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+
+/// A typed value of one field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Bool(bool),
+    Int(i64),
+    Date(NaiveDate),
+    /// Text, or the code of a coded field.
+    Text(String),
+    /// The codes or items of a list field, in the order given, without repeats.
+    List(Vec<String>),
+}
+
+impl FieldValue {
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One record: a form sheet's answers, or one row of a table sheet.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Record {
+    /// Where it was: the 1-based row of a table sheet (0 for a form).
+    pub row: u32,
+    pub values: BTreeMap<String, FieldValue>,
+}
+
+impl Record {
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.values.get(field).and_then(FieldValue::text)
+    }
+
+    pub fn int(&self, field: &str) -> Option<i64> {
+        match self.values.get(field) {
+            Some(FieldValue::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn date(&self, field: &str) -> Option<NaiveDate> {
+        match self.values.get(field) {
+            Some(FieldValue::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self, field: &str) -> &[String] {
+        match self.values.get(field) {
+            Some(FieldValue::List(l)) => l,
+            _ => &[],
+        }
+    }
+}
+
+/// The submission as the schema defines it: records by sheet id.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Submission {
+    pub schema_version: String,
+    pub sheets: BTreeMap<String, Vec<Record>>,
+}
+
+impl Submission {
+    pub fn records(&self, sheet: &str) -> &[Record] {
+        self.sheets.get(sheet).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The one record of a form sheet.
+    pub fn form(&self, sheet: &str) -> Option<&Record> {
+        self.records(sheet).first()
+    }
+}
+
+/// What the validator understood of a submission, said first in every report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Understood {
+    pub organization: Option<String>,
+    pub year: Option<i64>,
+    pub actions: usize,
+    pub coordination: usize,
+    pub narrative_parts: usize,
+    pub narrative_total: usize,
+}
+
+impl Understood {
+    pub fn of(sub: &Submission, schema: &Schema) -> Understood {
+        let org = sub.form("organization");
+        let narrative_total = schema.sheet("narrative").map(|s| s.fields.len()).unwrap_or(0);
+        Understood {
+            organization: org.and_then(|o| o.text("acronym").or_else(|| o.text("name"))).map(String::from),
+            year: org.and_then(|o| o.int("year")),
+            actions: sub.records("actions").len(),
+            coordination: sub.records("coordination").len(),
+            narrative_parts: sub.form("narrative").map(|n| n.values.len()).unwrap_or(0),
+            narrative_total,
+        }
+    }
+
+    /// "ITU, reporting year 2026: 14 actions, 3 coordination entries, narrative complete."
+    pub fn sentence(&self) -> String {
+        let who = self.organization.as_deref().unwrap_or("Unnamed organization");
+        let year = self.year.map(|y| format!("reporting year {y}")).unwrap_or_else(|| "no reporting year".into());
+        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let narrative = match (self.narrative_parts, self.narrative_total) {
+            (0, _) => "no narrative".to_string(),
+            (p, t) if p >= t => "narrative complete".to_string(),
+            (p, t) => format!("narrative {p} of {t} parts"),
+        };
+        format!(
+            "{who}, {year}: {}, {}, {narrative}.",
+            n(self.actions, "action", "actions"),
+            n(self.coordination, "coordination entry", "coordination entries")
+        )
+    }
+}
+
+/// What validation needs besides the file: the date (for "not in the future").
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub today: NaiveDate,
+}
+
+impl Context {
+    /// Today, or the date in `CSTD_TODAY` (YYYY-MM-DD), which makes runs repeatable.
+    pub fn from_env() -> Context {
+        let today = std::env::var("CSTD_TODAY")
+            .ok()
+            .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        Context { today }
+    }
+}
+
+/// Checks a workbook against the schema.
+pub fn validate(wb: &Workbook, schema: &Schema, ctx: &Context) -> (Submission, Vec<Finding>) {
+    let mut v = Validator { schema, ctx, json: wb.container.is_json(), findings: Vec::new(), places: HashMap::new() };
+    let sub = v.run(wb);
+    (sub, v.findings)
+}
+
+/// Where each field of each record was, for findings raised after parsing.
+type Places = HashMap<(usize, usize, String), Place>;
+
+struct Validator<'a> {
+    schema: &'a Schema,
+    ctx: &'a Context,
+    json: bool,
+    findings: Vec<Finding>,
+    /// (sheet, record index, field id) -> place
+    places: Places,
+}
+
+impl Validator<'_> {
+    fn run(&mut self, wb: &Workbook) -> Submission {
+        let schema = self.schema;
+        let mut found: Vec<Option<&Sheet>> = vec![None; schema.sheets.len()];
+        for sheet in &wb.sheets {
+            match schema.sheet_for_name(&sheet.name) {
+                Some(i) if found[i].is_none() => found[i] = Some(sheet),
+                Some(i) => {
+                    let first = found[i].map(|s| s.name.as_str()).unwrap_or("");
+                    self.findings.push(
+                        Finding::new("sheet-ignored", Place::sheet(&sheet.name))
+                            .detail(format!("a second sheet for {}; sheet {first} is read", schema.sheets[i].label("en"))),
+                    );
+                }
+                None => self.findings.push(Finding::new("sheet-ignored", Place::sheet(&sheet.name))),
+            }
+        }
+        for name in &wb.skipped {
+            if !crate::template::is_own_sheet(name) {
+                self.findings.push(Finding::new("sheet-ignored", Place::sheet(name)));
+            }
+        }
+        let mut sub = Submission { schema_version: schema.version.clone(), sheets: BTreeMap::new() };
+        for (si, def) in schema.sheets.iter().enumerate() {
+            let Some(sheet) = found[si] else {
+                if def.required {
+                    self.findings.push(
+                        Finding::new("sheet-missing", Place::default())
+                            .value(def.label("en"))
+                            .expected(format!("a sheet named {}", names(&def.labels))),
+                    );
+                }
+                continue;
+            };
+            let records = match def.layout {
+                Layout::Form => vec![self.form(si, def, sheet)],
+                Layout::Table => self.table(si, def, sheet),
+            };
+            sub.sheets.insert(def.id.clone(), records);
+        }
+        for (si, def) in schema.sheets.iter().enumerate() {
+            self.unique_and_references(si, def, &sub);
+        }
+        sub
+    }
+
+    fn place(&self, sheet: &Sheet, layout: Layout, row: usize, col: usize, column: &str) -> Place {
+        let cell = if self.json {
+            match layout {
+                Layout::Table => format!("[{}].{}", row.saturating_sub(1), sheet.keys.get(col).map(String::as_str).unwrap_or("")),
+                Layout::Form => format!(".{}", sheet.cell(row, 0).display()),
+            }
+        } else {
+            crate::text::cell_name(row as u32, col as u32)
+        };
+        Place {
+            sheet: Some(sheet.name.clone()),
+            cell: Some(cell),
+            at: (!self.json).then_some((row as u32, col as u32)),
+            column: Some(column.to_string()),
+        }
+    }
+
+    fn form(&mut self, si: usize, def: &SheetDef, sheet: &Sheet) -> Record {
+        // field index -> (row, column of the value)
+        let mut rows: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let Some(lc) = row.iter().position(|v| !v.is_blank()) else { continue };
+            let label = row[lc].display();
+            let has_value = row.iter().skip(lc + 1).any(|v| !v.is_blank());
+            match self.schema.field_for_label(si, &label) {
+                Some(fi) if rows.contains_key(&fi) => {
+                    if has_value {
+                        self.findings.push(
+                            Finding::new("row-ignored", self.place(sheet, Layout::Form, r, lc, &label))
+                                .value(label.trim())
+                                .detail("a second row for this field; the first is read"),
+                        );
+                    }
+                }
+                Some(fi) => {
+                    rows.insert(fi, (r, lc + 1));
+                }
+                None if has_value => {
+                    self.findings.push(Finding::new("row-ignored", self.place(sheet, Layout::Form, r, lc, &label)).value(label.trim()));
+                }
+                None => {}
+            }
+        }
+        let mut record = Record::default();
+        for (fi, field) in def.fields.iter().enumerate() {
+            match rows.get(&fi) {
+                Some(&(r, c)) => {
+                    let place = self.place(sheet, Layout::Form, r, c, field.label("en"));
+                    self.places.insert((si, 0, field.id.clone()), place.clone());
+                    if let Some(v) = self.value(field, sheet.cell(r, c), &place) {
+                        record.values.insert(field.id.clone(), v);
+                    }
+                }
+                None if field.required => self.findings.push(
+                    Finding::new("required-missing", Place { column: Some(field.label("en").to_string()), ..Place::sheet(&sheet.name) })
+                        .detail(format!("no row labelled {}", names(&field.labels))),
+                ),
+                None => {}
+            }
+        }
+        self.rules(si, def, 0, &record);
+        record
+    }
+
+    fn table(&mut self, si: usize, def: &SheetDef, sheet: &Sheet) -> Vec<Record> {
+        let Some(header) = self.header_row(si, sheet) else {
+            self.findings.push(
+                Finding::new("header-missing", Place::sheet(&sheet.name))
+                    .expected(format!("a row of column titles such as {}", def.fields.iter().take(3).map(|f| f.label("en")).collect::<Vec<_>>().join(", "))),
+            );
+            return Vec::new();
+        };
+        let mut columns: Vec<Option<(usize, String)>> = vec![None; def.fields.len()];
+        for (c, v) in sheet.rows[header].iter().enumerate() {
+            if v.is_blank() {
+                continue;
+            }
+            let title = v.display().trim().to_string();
+            match self.schema.field_for_label(si, &title) {
+                Some(fi) if columns[fi].is_some() => self.findings.push(
+                    Finding::new("column-duplicate", self.place(sheet, Layout::Table, header, c, &title)).value(title.clone()),
+                ),
+                Some(fi) => columns[fi] = Some((c, title)),
+                None => self.findings.push(Finding::new("column-ignored", self.place(sheet, Layout::Table, header, c, &title)).value(title.clone())),
+            }
+        }
+        for (fi, field) in def.fields.iter().enumerate() {
+            if field.required && columns[fi].is_none() {
+                self.findings.push(
+                    Finding::new("column-missing", Place { column: Some(field.label("en").to_string()), ..Place::sheet(&sheet.name) })
+                        .expected(format!("a column titled {}", names(&field.labels))),
+                );
+            }
+        }
+        let mut records = Vec::new();
+        for r in header + 1..sheet.rows.len() {
+            if sheet.rows[r].iter().all(Value::is_blank) {
+                continue;
+            }
+            let mut record = Record { row: r as u32 + 1, values: BTreeMap::new() };
+            let index = records.len();
+            for (fi, field) in def.fields.iter().enumerate() {
+                let Some((c, title)) = &columns[fi] else { continue };
+                let place = self.place(sheet, Layout::Table, r, *c, title);
+                self.places.insert((si, index, field.id.clone()), place.clone());
+                if let Some(v) = self.value(field, sheet.cell(r, *c), &place) {
+                    record.values.insert(field.id.clone(), v);
+                }
+            }
+            self.rules(si, def, index, &record);
+            records.push(record);
+        }
+        if records.is_empty() && def.required {
+            let first = columns.iter().flatten().map(|(c, _)| *c).min().unwrap_or(0);
+            let place = self.place(sheet, Layout::Table, header + 1, first, def.fields.first().map(|f| f.label("en")).unwrap_or(""));
+            self.findings.push(Finding::new("required-missing", place).detail(format!("at least one row of {} is needed", def.label("en"))));
+        }
+        records
+    }
+
+    /// The first row, among the top ones, with the most cells naming fields.
+    fn header_row(&self, si: usize, sheet: &Sheet) -> Option<usize> {
+        let mut best: Option<(usize, usize)> = None;
+        for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+            let n = row.iter().filter(|v| matches!(v, Value::Text(t) if self.schema.field_for_label(si, t).is_some())).count();
+            if n >= 2 && best.is_none_or(|(_, m)| n > m) {
+                best = Some((r, n));
+            }
+        }
+        best.map(|(r, _)| r)
+    }
+
+    /// Reads one cell as its field's type; findings for what does not fit.
+    fn value(&mut self, field: &FieldDef, v: &Value, place: &Place) -> Option<FieldValue> {
+        if let Value::Error(e) = v {
+            self.findings.push(Finding::new("formula-error", place.clone()).value(e.clone()));
+            return None;
+        }
+        if v.is_blank() {
+            if field.required {
+                self.findings.push(Finding::new("required-missing", place.clone()));
+            }
+            return None;
+        }
+        let text = v.display().trim().to_string();
+        let err = |code: &'static str| Finding::new(code, place.clone()).value(text.clone());
+        match field.kind {
+            FieldType::Text | FieldType::Id | FieldType::Ref => {
+                let n = text.chars().count();
+                if let Some(max) = field.max_len.filter(|m| n > *m) {
+                    self.findings.push(err("too-long").detail(format!("{n} characters")).expected(format!("at most {max} characters")));
+                } else if let Some(min) = field.warn_below.filter(|m| n < *m) {
+                    self.findings.push(err("too-short").detail(format!("{n} characters")).expected(format!("at least {min} characters")));
+                }
+                Some(FieldValue::Text(text))
+            }
+            FieldType::Code => {
+                let vocab = field.vocabulary.as_deref().unwrap_or_default();
+                self.code(vocab, &text, place).map(FieldValue::Text)
+            }
+            FieldType::Yesno => match v {
+                Value::Bool(b) => Some(FieldValue::Bool(*b)),
+                _ => self.code("yesno", &text, place).map(|c| FieldValue::Bool(c == "yes")),
+            },
+            FieldType::List => Some(FieldValue::List(self.list(field, &text, place))),
+            FieldType::Year => {
+                let n = match v {
+                    Value::Number(n) => cells::whole(*n),
+                    _ => cells::parse_integer(&text),
+                };
+                let Some(n) = n else {
+                    self.findings.push(err("not-a-number").expected("a year such as 2026"));
+                    return None;
+                };
+                let (min, max) = (field.min.unwrap_or(2005), cells::year_of(self.ctx.today) as i64);
+                if n < min || n > max {
+                    self.findings.push(err("year-out-of-range").expected(format!("a year from {min} to {max}")));
+                    return None;
+                }
+                Some(FieldValue::Int(n))
+            }
+            FieldType::Date => self.date(v, &text, place).map(FieldValue::Date),
+            FieldType::Integer => {
+                let n = match v {
+                    Value::Number(n) => cells::whole(*n),
+                    _ => cells::parse_integer(&text),
+                };
+                let Some(n) = n else {
+                    self.findings.push(err("not-a-number").expected("a whole number"));
+                    return None;
+                };
+                let (min, max) = (field.min.unwrap_or(i64::MIN), field.max.unwrap_or(i64::MAX));
+                if n < min || n > max {
+                    self.findings.push(err("out-of-range").expected(format!("a whole number from {min} to {max}")));
+                    return None;
+                }
+                if let Some(w) = field.warn_above.filter(|w| n > *w) {
+                    self.findings.push(err("above-typical").expected(format!("usually at most {w}")));
+                }
+                Some(FieldValue::Int(n))
+            }
+            FieldType::Email => {
+                if cells::is_email(&text) {
+                    Some(FieldValue::Text(text))
+                } else {
+                    self.findings.push(err("email-invalid").expected("one address such as name@example.org"));
+                    None
+                }
+            }
+            FieldType::Url => match cells::check_url(&text) {
+                Ok(()) => Some(FieldValue::Text(text)),
+                Err(fix) => {
+                    self.findings.push(err("url-invalid").expected("an address starting with https://").suggest(fix.into_iter().collect()));
+                    None
+                }
+            },
+        }
+    }
+
+    fn date(&mut self, v: &Value, text: &str, place: &Place) -> Option<NaiveDate> {
+        match v {
+            Value::Date(d) => Some(*d),
+            Value::Number(n) => match cells::from_serial(*n) {
+                Some(d) => {
+                    self.findings.push(Finding::new("date-serial", place.clone()).value(text).detail(format!("read as {d}")));
+                    Some(d)
+                }
+                None => {
+                    self.findings.push(Finding::new("date-invalid", place.clone()).value(text).expected("a date such as 2026-03-01"));
+                    None
+                }
+            },
+            _ => match cells::parse_date(text) {
+                Ok(d) => Some(d),
+                Err(DateProblem::Invalid(guess)) => {
+                    self.findings.push(
+                        Finding::new("date-invalid", place.clone())
+                            .value(text)
+                            .expected("a date such as 2026-03-01 or 1/3/2026 (day first)")
+                            .suggest(guess.into_iter().collect()),
+                    );
+                    None
+                }
+                Err(DateProblem::Ambiguous(why)) => {
+                    self.findings.push(
+                        Finding::new("date-ambiguous", place.clone()).value(text).detail(why).expected("a date such as 2026-03-01"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// The code a value names in a vocabulary, or a finding with suggestions.
+    fn code(&mut self, vocab: &str, text: &str, place: &Place) -> Option<String> {
+        match self.schema.lookup(vocab, text) {
+            Some((term, m)) => {
+                if m == crate::schema::Match::Spelling && term.code != text {
+                    self.findings.push(Finding::new("label-for-code", place.clone()).value(text).detail(format!("read as {}", term.code)));
+                }
+                Some(term.code.clone())
+            }
+            None => {
+                self.findings.push(
+                    Finding::new("not-in-vocabulary", place.clone())
+                        .value(text)
+                        .expected(expected_codes(self.schema, vocab))
+                        .suggest(self.schema.suggest(vocab, text)),
+                );
+                None
+            }
+        }
+    }
+
+    fn list(&mut self, field: &FieldDef, text: &str, place: &Place) -> Vec<String> {
+        let schema = self.schema;
+        let reference = Reference::current();
+        let resolve = |item: &str| -> Option<(String, bool)> {
+            if let Some(vocab) = &field.vocabulary {
+                return schema.lookup(vocab, item).map(|(t, m)| (t.code.clone(), m == crate::schema::Match::Spelling && t.code != item));
+            }
+            match field.item {
+                Some(ItemKind::Sdg) => cells::parse_sdg(item).map(|c| (c, false)),
+                Some(ItemKind::Tunis) => cells::parse_tunis(item).map(|c| (c, false)),
+                Some(ItemKind::Country) => reference.area(item).map(|a| (a.code(), false)),
+                Some(ItemKind::Text) | None => Some((item.to_string(), false)),
+            }
+        };
+        let items = if field.item == Some(ItemKind::Text) {
+            // Free text: split at commas only where every piece is short (acronyms),
+            // since organization names hold commas.
+            let short = |s: &str| s.split(',').all(|p| p.trim().chars().count() <= 25);
+            cells::split_list(text, &|s: &str| !short(s), true)
+        } else {
+            cells::split_list(text, &|s: &str| resolve(s).is_some(), true)
+        };
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            match resolve(&item) {
+                Some((code, spelled)) => {
+                    if spelled {
+                        self.findings.push(Finding::new("label-for-code", place.clone()).value(item.clone()).detail(format!("read as {code}")));
+                    }
+                    if out.contains(&code) {
+                        self.findings.push(Finding::new("list-duplicate", place.clone()).value(item));
+                    } else {
+                        out.push(code);
+                    }
+                }
+                None => {
+                    let (expected, suggestions) = match (&field.vocabulary, field.item) {
+                        (Some(v), _) => (expected_codes(schema, v), schema.suggest(v, &item)),
+                        (None, Some(ItemKind::Sdg)) => ("a goal from 1 to 17 (9, SDG 9) or a target (9.c)".to_string(), Vec::new()),
+                        (None, Some(ItemKind::Tunis)) => ("a paragraph from 1 to 122, with a letter if needed: 35(d)".to_string(), Vec::new()),
+                        (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(&item)),
+                    };
+                    self.findings.push(Finding::new("not-in-vocabulary", place.clone()).value(item).expected(expected).suggest(suggestions));
+                }
+            }
+        }
+        out
+    }
+
+    /// The schema's checks across the fields of one record.
+    fn rules(&mut self, si: usize, def: &SheetDef, index: usize, record: &Record) {
+        for rule in &def.rules {
+            let place = |f: &str| self.places.get(&(si, index, f.to_string())).cloned().unwrap_or_default();
+            match rule {
+                Rule::DateOrder { first, then } => {
+                    if let (Some(a), Some(b)) = (record.date(first), record.date(then)) {
+                        if a > b {
+                            let f = Finding::new("date-order", place(then)).value(b.to_string()).detail(format!("starts {a}"));
+                            self.findings.push(f);
+                        }
+                    }
+                }
+                Rule::NotMoreThan { field, limit } => {
+                    if let (Some(a), Some(b)) = (record.int(field), record.int(limit)) {
+                        if a > b {
+                            let f = Finding::new("developing-exceeds-total", place(field))
+                                .value(a.to_string())
+                                .expected(format!("at most {b}, the {}", def.field(limit).map(|f| f.label("en")).unwrap_or(limit)));
+                            self.findings.push(f);
+                        }
+                    }
+                }
+                Rule::WithinParent { field, parent } => {
+                    let Some(parent_code) = record.text(parent) else { continue };
+                    let vocab = def.field(field).and_then(|f| f.vocabulary.as_deref()).and_then(|v| self.schema.vocabulary(v));
+                    for code in record.list(field) {
+                        let term_parent = vocab.and_then(|v| v.terms.iter().find(|t| &t.code == code)).and_then(|t| t.parent.as_deref());
+                        if term_parent.is_some_and(|p| p != parent_code) {
+                            let f = Finding::new("issue-outside-cluster", place(field))
+                                .value(code.clone())
+                                .detail(format!("{code} is under {}, the row's cluster is {parent_code}", term_parent.unwrap_or("")));
+                            self.findings.push(f);
+                        }
+                    }
+                }
+                Rule::NotFutureWhen { field, when, equals } => {
+                    if let (Some(d), Some(w)) = (record.date(field), record.text(when)) {
+                        if w == equals && d > self.ctx.today {
+                            let f = Finding::new("completed-future-end", place(field)).value(d.to_string()).detail(format!("{when} is {w}"));
+                            self.findings.push(f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// IDs unique within their sheet; references pointing to an existing ID.
+    fn unique_and_references(&mut self, si: usize, def: &SheetDef, sub: &Submission) {
+        let records = sub.records(&def.id);
+        for field in &def.fields {
+            match field.kind {
+                FieldType::Id => {
+                    let mut seen: HashMap<&str, usize> = HashMap::new();
+                    for (i, r) in records.iter().enumerate() {
+                        let Some(id) = r.text(&field.id) else { continue };
+                        if let Some(&first) = seen.get(id) {
+                            let place = self.places.get(&(si, i, field.id.clone())).cloned().unwrap_or_default();
+                            let first_row = records[first].row;
+                            self.findings.push(Finding::new("id-duplicate", place).value(id).detail(format!("also used in row {first_row}")));
+                        } else {
+                            seen.insert(id, i);
+                        }
+                    }
+                }
+                FieldType::Ref => {
+                    let Some((sheet, target)) = field.references.as_deref().and_then(|r| r.split_once('.')) else { continue };
+                    let ids: HashSet<&str> = sub.records(sheet).iter().filter_map(|r| r.text(target)).collect();
+                    if !sub.sheets.contains_key(sheet) {
+                        continue;
+                    }
+                    for (i, r) in records.iter().enumerate() {
+                        let Some(id) = r.text(&field.id) else { continue };
+                        if !ids.contains(id) {
+                            let place = self.places.get(&(si, i, field.id.clone())).cloned().unwrap_or_default();
+                            let candidates: Vec<(String, String)> = ids.iter().map(|x| (crate::text::compact(x), x.to_string())).collect();
+                            let suggestions = crate::text::closest(&crate::text::compact(id), candidates.iter().map(|(k, v)| (k.as_str(), v.as_str())), 3);
+                            let target_sheet = self.schema.sheet(sheet).map(|s| s.label("en")).unwrap_or(sheet);
+                            self.findings.push(
+                                Finding::new("reference-missing", place)
+                                    .value(id)
+                                    .expected(format!("an Action ID of the {target_sheet} sheet"))
+                                    .suggest(suggestions),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// "Organization, Organisation or Organización".
+fn names(labels: &crate::schema::Labels) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for l in labels.values() {
+        if !seen.contains(&l.as_str()) {
+            seen.push(l);
+        }
+    }
+    match seen.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// "one of: planned, ongoing, completed, discontinued", or for long lists the
+/// vocabulary's name and a few codes.
+fn expected_codes(schema: &Schema, vocab: &str) -> String {
+    let Some(v) = schema.vocabulary(vocab) else { return String::new() };
+    let codes: Vec<&str> = v.terms.iter().map(|t| t.code.as_str()).collect();
+    if codes.len() <= 10 {
+        format!("one of: {}", codes.join(", "))
+    } else {
+        format!("a code of {} ({}, ...), or its label", crate::schema::label_in(&v.labels, "en"), codes[..4].join(", "))
+    }
+}
+
+/// Everything known about one file after reading and validating it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    /// False when the file could not be read at all.
+    pub readable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<crate::read::Container>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub understood: Option<Understood>,
+    pub counts: crate::findings::Counts,
+    pub findings: Vec<Finding>,
+    #[serde(skip)]
+    pub submission: Option<Submission>,
+}
+
+impl FileReport {
+    pub fn has_errors(&self) -> bool {
+        self.counts.errors > 0
+    }
+}
+
+/// Reads and validates one file (or folder of CSV files).
+pub fn check_path(path: &std::path::Path, schema: &Schema, ctx: &Context, limits: &crate::read::Limits) -> FileReport {
+    let want = |name: &str| schema.sheet_for_name(name).is_some();
+    let read = crate::read::read_path(path, limits, &want);
+    report(path.display().to_string(), read, schema, ctx)
+}
+
+/// Validates what reading gave.
+pub fn report(file: String, read: crate::read::Read, schema: &Schema, ctx: &Context) -> FileReport {
+    let mut findings = read.findings;
+    let Some(wb) = read.workbook else {
+        return FileReport {
+            file,
+            readable: false,
+            container: None,
+            understood: None,
+            counts: crate::findings::Counts::of(&findings),
+            findings,
+            submission: None,
+        };
+    };
+    let (sub, more) = validate(&wb, schema, ctx);
+    findings.extend(more);
+    FileReport {
+        file,
+        readable: true,
+        container: Some(wb.container),
+        understood: Some(Understood::of(&sub, schema)),
+        counts: crate::findings::Counts::of(&findings),
+        findings,
+        submission: Some(sub),
+    }
+}
