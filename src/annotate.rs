@@ -25,10 +25,17 @@ pub fn build(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     {
         let ws = wb.add_worksheet().set_name("Findings")?;
-        for (c, (title, width)) in
-            [("Severity", 10.0), ("Code", 24.0), ("Place", 28.0), ("Column", 26.0), ("Finding", 40.0), ("Details", 60.0), ("What to do", 60.0)]
-                .iter()
-                .enumerate()
+        for (c, (title, width)) in [
+            ("Severity", 10.0),
+            ("Code", 24.0),
+            ("Place", 28.0),
+            ("Column", 26.0),
+            ("Finding", 40.0),
+            ("Details", 60.0),
+            ("What to do", 60.0),
+        ]
+        .iter()
+        .enumerate()
         {
             ws.write_string_with_format(0, c as u16, *title, &bold)?;
             ws.set_column_width(c as u16, *width)?;
@@ -47,7 +54,14 @@ pub fn build(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8
             ws.write_string(r, 3, f.place.column.as_deref().unwrap_or(""))?;
             ws.write_string_with_format(r, 4, f.title(lang), &wrap)?;
             ws.write_string_with_format(r, 5, f.message(), &wrap)?;
-            ws.write_string_with_format(r, 6, crate::findings::kind(f.code).map(|k| k.help.as_str()).unwrap_or(""), &wrap)?;
+            ws.write_string_with_format(
+                r,
+                6,
+                crate::findings::kind(f.code)
+                    .map(|k| k.help.as_str())
+                    .unwrap_or(""),
+                &wrap,
+            )?;
         }
         ws.set_freeze_panes(1, 0)?;
     }
@@ -61,8 +75,17 @@ pub fn build(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8
     }
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for sheet in &source.sheets {
-        let name: String = sheet.name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-        let name = if name.eq_ignore_ascii_case("Findings") || name.is_empty() { format!("{name} (sheet)") } else { name };
+        let name: String = sheet
+            .name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        let name = if name.eq_ignore_ascii_case("Findings") || name.is_empty() {
+            format!("{name} (sheet)")
+        } else {
+            name
+        };
         let ws = wb.add_worksheet().set_name(name)?;
         for (r, row) in sheet.rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
@@ -79,7 +102,11 @@ pub fn build(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8
                         ws.write_boolean(r, c, *b)?;
                     }
                     Value::Date(d) => {
-                        let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                        let dt = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
                         ws.write_date_with_format(r, c, &dt, &date)?;
                     }
                     Value::Error(e) => {
@@ -88,10 +115,27 @@ pub fn build(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8
                 }
             }
         }
-        for ((_, r, c), fs) in marks.range((sheet.name.as_str(), 0, 0)..=(sheet.name.as_str(), u32::MAX, u32::MAX)) {
+        for ((_, r, c), fs) in
+            marks.range((sheet.name.as_str(), 0, 0)..=(sheet.name.as_str(), u32::MAX, u32::MAX))
+        {
             let Ok(c) = u16::try_from(*c) else { continue };
-            let worst = fs.iter().map(|f| f.severity).min().unwrap_or(Severity::Note);
-            let text: Vec<String> = fs.iter().map(|f| format!("{} [{}]: {}. {}", f.severity, f.code, f.title(lang), f.message())).collect();
+            let worst = fs
+                .iter()
+                .map(|f| f.severity)
+                .min()
+                .unwrap_or(Severity::Note);
+            let text: Vec<String> = fs
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} [{}]: {}. {}",
+                        f.severity,
+                        f.code,
+                        f.title(lang),
+                        f.message()
+                    )
+                })
+                .collect();
             let format = Format::new().set_background_color(fill(worst));
             let value = sheet.cell(*r as usize, c as usize);
             match value {
@@ -99,7 +143,10 @@ pub fn build(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8
                 Value::Empty => ws.write_blank(*r, c, &format)?,
                 other => ws.write_string_with_format(*r, c, other.display(), &format)?,
             };
-            let note = Note::new(text.join("\n")).add_author_prefix(false).set_width(320).set_height(140);
+            let note = Note::new(text.join("\n"))
+                .add_author_prefix(false)
+                .set_width(320)
+                .set_height(140);
             ws.insert_note(*r, c, &note)?;
         }
         ws.set_column_width(0, 30)?;

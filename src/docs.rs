@@ -20,10 +20,22 @@ pub fn markdown(schema: &Schema) -> String {
             Layout::Form => "form: labels in the first column, values in the second",
             Layout::Table => "table: a header row, then one row per record",
         };
-        let req = if sheet.required { "required" } else { "optional" };
+        let req = if sheet.required {
+            "required"
+        } else {
+            "optional"
+        };
         let _ = writeln!(out, "## {} (`{}`)\n", sheet.label("en"), sheet.id);
-        let _ = writeln!(out, "{} Sheet {req}; {layout}. Also named: {}.\n", label_in(&sheet.help, "en"), other_names(&sheet.labels, &sheet.aliases));
-        let _ = writeln!(out, "| field | label (en / fr / es) | type | required | rules |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "{} Sheet {req}; {layout}. Also named: {}.\n",
+            label_in(&sheet.help, "en"),
+            other_names(&sheet.labels, &sheet.aliases)
+        );
+        let _ = writeln!(
+            out,
+            "| field | label (en / fr / es) | type | required | rules |\n|---|---|---|---|---|"
+        );
         for f in &sheet.fields {
             let labels: Vec<&str> = schema.languages.iter().map(|l| f.label(l)).collect();
             let _ = writeln!(
@@ -47,16 +59,40 @@ pub fn markdown(schema: &Schema) -> String {
     let _ = writeln!(out, "## Vocabularies\n");
     for (name, vocab) in &schema.vocabularies {
         let _ = writeln!(out, "### {} (`{name}`)\n", label_in(&vocab.labels, "en"));
-        let _ = writeln!(out, "| code | en | fr | es | also accepted |\n|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| code | en | fr | es | also accepted |\n|---|---|---|---|---|"
+        );
         for t in &vocab.terms {
-            let _ = writeln!(out, "| `{}` | {} | {} | {} | {} |", t.code, t.label("en"), t.label("fr"), t.label("es"), t.aliases.join(", "));
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} |",
+                t.code,
+                t.label("en"),
+                t.label("fr"),
+                t.label("es"),
+                t.aliases.join(", ")
+            );
         }
         let _ = writeln!(out);
     }
-    let _ = writeln!(out, "## Findings\n\nEvery finding has a stable code. `cstd explain CODE` prints one.\n");
-    let _ = writeln!(out, "| code | severity | meaning | what to do |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "## Findings\n\nEvery finding has a stable code. `cstd explain CODE` prints one.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| code | severity | meaning | what to do |\n|---|---|---|---|"
+    );
     for k in catalogue() {
-        let _ = writeln!(out, "| `{}` | {} | {} | {} |", k.code, k.severity, k.title("en"), k.help);
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            k.code,
+            k.severity,
+            k.title("en"),
+            k.help
+        );
     }
     out
 }
@@ -78,7 +114,9 @@ fn type_name(f: &FieldDef) -> String {
             (Some(v), _) => format!("list of codes (`{v}`)"),
             (None, Some(ItemKind::Sdg)) => "list of SDGs (9, SDG 9, 9.c)".into(),
             (None, Some(ItemKind::Tunis)) => "list of Tunis Agenda paragraphs (35, 35(d))".into(),
-            (None, Some(ItemKind::Country)) => "list of countries and regions (ISO alpha-3, M49, names, Global)".into(),
+            (None, Some(ItemKind::Country)) => {
+                "list of countries and regions (ISO alpha-3, M49, names, Global)".into()
+            }
             _ => "list of text".into(),
         },
         FieldType::Year => "year".into(),
@@ -113,11 +151,23 @@ fn rules(f: &FieldDef) -> String {
 fn rule_text(rule: &crate::schema::Rule) -> String {
     use crate::schema::Rule;
     match rule {
-        Rule::DateOrder { first, then } => format!("`{then}` is not before `{first}` (`date-order`)"),
-        Rule::NotMoreThan { field, limit } => format!("`{field}` is not more than `{limit}` (`developing-exceeds-total`)"),
-        Rule::WithinParent { field, parent } => format!("each code of `{field}` belongs to the row's `{parent}` (`issue-outside-cluster`, a warning)"),
-        Rule::NotFutureWhen { field, when, equals } => {
-            format!("`{field}` is not in the future when `{when}` is `{equals}` (`completed-future-end`, a warning)")
+        Rule::DateOrder { first, then } => {
+            format!("`{then}` is not before `{first}` (`date-order`)")
+        }
+        Rule::NotMoreThan { field, limit } => {
+            format!("`{field}` is not more than `{limit}` (`developing-exceeds-total`)")
+        }
+        Rule::WithinParent { field, parent } => format!(
+            "each code of `{field}` belongs to the row's `{parent}` (`issue-outside-cluster`, a warning)"
+        ),
+        Rule::NotFutureWhen {
+            field,
+            when,
+            equals,
+        } => {
+            format!(
+                "`{field}` is not in the future when `{when}` is `{equals}` (`completed-future-end`, a warning)"
+            )
         }
     }
 }
@@ -144,7 +194,9 @@ pub fn json_schema(schema: &Schema) -> Value {
         });
         let value = match sheet.layout {
             Layout::Form => object,
-            Layout::Table => json!({ "type": "array", "title": sheet.label("en"), "items": object, "minItems": if sheet.required { 1 } else { 0 } }),
+            Layout::Table => {
+                json!({ "type": "array", "title": sheet.label("en"), "items": object, "minItems": if sheet.required { 1 } else { 0 } })
+            }
         };
         properties.insert(sheet.id.clone(), value);
         if sheet.required {
@@ -163,7 +215,15 @@ pub fn json_schema(schema: &Schema) -> Value {
 
 fn field_schema(schema: &Schema, f: &FieldDef) -> Value {
     let codes = |v: &str| -> Vec<Value> {
-        schema.vocabulary(v).map(|v| v.terms.iter().map(|t| Value::String(t.code.clone())).collect()).unwrap_or_default()
+        schema
+            .vocabulary(v)
+            .map(|v| {
+                v.terms
+                    .iter()
+                    .map(|t| Value::String(t.code.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let mut s = match f.kind {
         FieldType::Text | FieldType::Id | FieldType::Ref => {
@@ -173,10 +233,14 @@ fn field_schema(schema: &Schema, f: &FieldDef) -> Value {
             }
             o
         }
-        FieldType::Code => json!({ "type": "string", "enum": codes(f.vocabulary.as_deref().unwrap_or("")) }),
+        FieldType::Code => {
+            json!({ "type": "string", "enum": codes(f.vocabulary.as_deref().unwrap_or("")) })
+        }
         FieldType::List => match &f.vocabulary {
             Some(v) => json!({ "type": "array", "items": { "type": "string", "enum": codes(v) } }),
-            None if f.item == Some(ItemKind::Sdg) => json!({ "type": "array", "items": { "type": ["string", "integer"] } }),
+            None if f.item == Some(ItemKind::Sdg) => {
+                json!({ "type": "array", "items": { "type": ["string", "integer"] } })
+            }
             None => json!({ "type": "array", "items": { "type": "string" } }),
         },
         FieldType::Year => json!({ "type": "integer", "minimum": f.min.unwrap_or(2005) }),

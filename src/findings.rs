@@ -64,7 +64,8 @@ pub fn catalogue() -> &'static [Kind] {
     static KINDS: OnceLock<Vec<Kind>> = OnceLock::new();
     KINDS.get_or_init(|| {
         // Compiled in and parsed by a test: a failure is a build defect.
-        let c: Catalogue = toml::from_str(CATALOGUE_TOML).expect("the bundled findings catalogue is valid");
+        let c: Catalogue =
+            toml::from_str(CATALOGUE_TOML).expect("the bundled findings catalogue is valid");
         c.finding
     })
 }
@@ -91,7 +92,10 @@ pub struct Place {
 
 impl Place {
     pub fn sheet(name: &str) -> Place {
-        Place { sheet: Some(name.to_string()), ..Place::default() }
+        Place {
+            sheet: Some(name.to_string()),
+            ..Place::default()
+        }
     }
 }
 
@@ -134,8 +138,19 @@ impl Finding {
     /// that the catalogue test catches, so it falls back to an error severity.
     pub fn new(code: &'static str, place: Place) -> Finding {
         let severity = kind(code).map(|k| k.severity).unwrap_or(Severity::Error);
-        debug_assert!(kind(code).is_some(), "finding code {code} is not in the catalogue");
-        Finding { code, severity, place, value: None, expected: None, suggestions: Vec::new(), detail: None }
+        debug_assert!(
+            kind(code).is_some(),
+            "finding code {code} is not in the catalogue"
+        );
+        Finding {
+            code,
+            severity,
+            place,
+            value: None,
+            expected: None,
+            suggestions: Vec::new(),
+            detail: None,
+        }
     }
 
     pub fn value(mut self, v: impl Into<String>) -> Finding {
@@ -175,7 +190,11 @@ impl Finding {
             parts.push(format!("expected {e}"));
         }
         if !self.suggestions.is_empty() {
-            let s: Vec<String> = self.suggestions.iter().map(|s| format!("\"{s}\"")).collect();
+            let s: Vec<String> = self
+                .suggestions
+                .iter()
+                .map(|s| format!("\"{s}\""))
+                .collect();
             parts.push(format!("did you mean {}?", s.join(" or ")));
         }
         parts.join("; ")
@@ -206,8 +225,20 @@ impl Counts {
 
 impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
-        write!(f, "{}, {}, {}", plural(self.errors, "error"), plural(self.warnings, "warning"), plural(self.notes, "note"))
+        let plural = |n: usize, one: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        write!(
+            f,
+            "{}, {}, {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.notes, "note")
+        )
     }
 }
 
@@ -215,7 +246,10 @@ impl fmt::Display for Counts {
 pub fn grouped(findings: &[Finding]) -> Vec<(&'static Kind, Vec<&Finding>)> {
     let mut groups: BTreeMap<(Severity, usize), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
-        let order = catalogue().iter().position(|k| k.code == f.code).unwrap_or(usize::MAX);
+        let order = catalogue()
+            .iter()
+            .position(|k| k.code == f.code)
+            .unwrap_or(usize::MAX);
         groups.entry((f.severity, order)).or_default().push(f);
     }
     groups

@@ -59,7 +59,17 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Words for "the whole world" in the supported languages.
-const GLOBAL: &[&str] = &["Global", "World", "Worldwide", "All countries", "Mondial", "Monde", "Mundial", "Mundo", "001"];
+const GLOBAL: &[&str] = &[
+    "Global",
+    "World",
+    "Worldwide",
+    "All countries",
+    "Mondial",
+    "Monde",
+    "Mundial",
+    "Mundo",
+    "001",
+];
 
 #[derive(Debug, Deserialize, Clone)]
 pub struct Country {
@@ -116,7 +126,10 @@ impl Reference {
 
     pub fn parse(text: &str) -> Result<Reference, String> {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
-        let countries: Vec<Country> = reader.deserialize().collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+        let countries: Vec<Country> = reader
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
         let mut index = HashMap::new();
         for c in &countries {
             for region in [&c.region, &c.subregion, &c.intermediate_region] {
@@ -141,9 +154,18 @@ impl Reference {
             index.insert(compact(g), Area::Global);
         }
         // M49 codes of the regions themselves.
-        for (code, name) in [("002", "Africa"), ("019", "Americas"), ("142", "Asia"), ("150", "Europe"), ("009", "Oceania")] {
+        for (code, name) in [
+            ("002", "Africa"),
+            ("019", "Americas"),
+            ("142", "Asia"),
+            ("150", "Europe"),
+            ("009", "Oceania"),
+        ] {
             index.insert(code.to_string(), Area::Region(name.to_string()));
-            index.insert(code.trim_start_matches('0').to_string(), Area::Region(name.to_string()));
+            index.insert(
+                code.trim_start_matches('0').to_string(),
+                Area::Region(name.to_string()),
+            );
         }
         Ok(Reference { countries, index })
     }
@@ -162,9 +184,17 @@ impl Reference {
             .countries
             .iter()
             .map(|c| (compact(&c.name), c.name.clone()))
-            .chain(COUNTRY_ALIASES.iter().map(|(a, _)| (compact(a), (*a).to_string())))
+            .chain(
+                COUNTRY_ALIASES
+                    .iter()
+                    .map(|(a, _)| (compact(a), (*a).to_string())),
+            )
             .collect();
-        crate::text::closest(&compact(text), names.iter().map(|(k, v)| (k.as_str(), v.as_str())), 3)
+        crate::text::closest(
+            &compact(text),
+            names.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            3,
+        )
     }
 }
 
@@ -179,7 +209,10 @@ mod tests {
         assert_eq!(r.area("404"), Some(Area::Country("KEN".into())));
         assert_eq!(r.area("kenya"), Some(Area::Country("KEN".into())));
         assert_eq!(r.area("Côte d’Ivoire"), Some(Area::Country("CIV".into())));
-        assert_eq!(r.area("Sub-Saharan Africa"), Some(Area::Region("Sub-Saharan Africa".into())));
+        assert_eq!(
+            r.area("Sub-Saharan Africa"),
+            Some(Area::Region("Sub-Saharan Africa".into()))
+        );
         assert_eq!(r.area("worldwide"), Some(Area::Global));
         assert!(r.country("AFG").is_some_and(|c| c.ldc && c.lldc));
         assert_eq!(r.countries.iter().filter(|c| c.ldc).count(), 44);

@@ -64,7 +64,11 @@ pub enum Rule {
     WithinParent { field: String, parent: String },
     /// Date `field` is not in the future when code `when` equals `equals`
     /// (`completed-future-end`).
-    NotFutureWhen { field: String, when: String, equals: String },
+    NotFutureWhen {
+        field: String,
+        when: String,
+        equals: String,
+    },
 }
 
 impl Rule {
@@ -193,31 +197,42 @@ impl Schema {
             for rule in &sheet.rules {
                 for f in rule.fields() {
                     if !sheet.fields.iter().any(|x| x.id == f) {
-                        return Err(format!("{}: rule {rule:?} names unknown field {f}", sheet.id));
+                        return Err(format!(
+                            "{}: rule {rule:?} names unknown field {f}",
+                            sheet.id
+                        ));
                     }
                 }
             }
             for field in &sheet.fields {
                 let place = format!("{}.{}", sheet.id, field.id);
-                if let Some(v) = &field.vocabulary {
-                    if !self.vocabularies.contains_key(v) {
-                        return Err(format!("{place}: unknown vocabulary {v}"));
-                    }
+                if let Some(v) = &field.vocabulary
+                    && !self.vocabularies.contains_key(v)
+                {
+                    return Err(format!("{place}: unknown vocabulary {v}"));
                 }
                 match field.kind {
                     FieldType::Code if field.vocabulary.is_none() => {
                         return Err(format!("{place}: a code field needs a vocabulary"));
                     }
                     FieldType::List if field.vocabulary.is_none() && field.item.is_none() => {
-                        return Err(format!("{place}: a list field needs a vocabulary or an item kind"));
+                        return Err(format!(
+                            "{place}: a list field needs a vocabulary or an item kind"
+                        ));
                     }
                     FieldType::Ref => {
                         let target = field.references.as_deref().unwrap_or("");
                         let ok = target.split_once('.').is_some_and(|(s, f)| {
-                            self.sheet(s).is_some_and(|s| s.fields.iter().any(|x| x.id == f && x.kind == FieldType::Id))
+                            self.sheet(s).is_some_and(|s| {
+                                s.fields
+                                    .iter()
+                                    .any(|x| x.id == f && x.kind == FieldType::Id)
+                            })
                         });
                         if !ok {
-                            return Err(format!("{place}: references must name an id field, not {target:?}"));
+                            return Err(format!(
+                                "{place}: references must name an id field, not {target:?}"
+                            ));
                         }
                     }
                     _ => {}
@@ -233,13 +248,22 @@ impl Schema {
             for term in &vocab.terms {
                 for lang in &self.languages {
                     if !term.labels.contains_key(lang) {
-                        return Err(format!("vocabulary {name}, {}: no label in {lang}", term.code));
+                        return Err(format!(
+                            "vocabulary {name}, {}: no label in {lang}",
+                            term.code
+                        ));
                     }
                 }
                 if let (Some(parent_vocab), Some(parent)) = (&vocab.parent, &term.parent) {
-                    let known = self.vocabularies.get(parent_vocab).is_some_and(|p| p.terms.iter().any(|t| &t.code == parent));
+                    let known = self
+                        .vocabularies
+                        .get(parent_vocab)
+                        .is_some_and(|p| p.terms.iter().any(|t| &t.code == parent));
                     if !known {
-                        return Err(format!("vocabulary {name}, {}: unknown parent {parent}", term.code));
+                        return Err(format!(
+                            "vocabulary {name}, {}: unknown parent {parent}",
+                            term.code
+                        ));
                     }
                 }
             }
@@ -255,18 +279,22 @@ impl Schema {
             for (i, term) in vocab.terms.iter().enumerate() {
                 let exact_keys = std::iter::once(&term.code).chain(term.labels.values());
                 for key in exact_keys {
-                    if let Some(&j) = exact.get(&key.to_lowercase()) {
-                        if j != i {
-                            return Err(format!("vocabulary {name}: {key:?} names two terms"));
-                        }
+                    if let Some(&j) = exact.get(&key.to_lowercase())
+                        && j != i
+                    {
+                        return Err(format!("vocabulary {name}: {key:?} names two terms"));
                     }
                     exact.insert(key.to_lowercase(), i);
                 }
-                let loose_keys = std::iter::once(&term.code).chain(term.labels.values()).chain(&term.aliases);
+                let loose_keys = std::iter::once(&term.code)
+                    .chain(term.labels.values())
+                    .chain(&term.aliases);
                 for key in loose_keys {
                     let key = compact(key);
                     match loose.get(&key) {
-                        Some(&j) if j != i => return Err(format!("vocabulary {name}: {key:?} names two terms")),
+                        Some(&j) if j != i => {
+                            return Err(format!("vocabulary {name}: {key:?} names two terms"));
+                        }
                         _ => {
                             loose.insert(key, i);
                         }
@@ -275,7 +303,9 @@ impl Schema {
             }
         }
         for (si, sheet) in self.sheets.iter().enumerate() {
-            let names = std::iter::once(&sheet.id).chain(sheet.labels.values()).chain(&sheet.aliases);
+            let names = std::iter::once(&sheet.id)
+                .chain(sheet.labels.values())
+                .chain(&sheet.aliases);
             for name in names {
                 index.sheets.insert(compact(name), si);
             }
@@ -320,7 +350,12 @@ impl Schema {
     pub fn lookup(&self, vocabulary: &str, value: &str) -> Option<(&Term, Match)> {
         let vocab = self.vocabularies.get(vocabulary)?;
         let trimmed = value.trim();
-        if let Some(&i) = self.index.exact.get(vocabulary).and_then(|m| m.get(&trimmed.to_lowercase())) {
+        if let Some(&i) = self
+            .index
+            .exact
+            .get(vocabulary)
+            .and_then(|m| m.get(&trimmed.to_lowercase()))
+        {
             return Some((&vocab.terms[i], Match::Exact));
         }
         let i = *self.index.loose.get(vocabulary)?.get(&compact(trimmed))?;
@@ -335,7 +370,13 @@ impl Schema {
         let Some(vocab) = self.vocabularies.get(vocabulary) else {
             return Vec::new();
         };
-        crate::text::closest(&compact(value), loose.iter().map(|(k, &i)| (k.as_str(), vocab.terms[i].code.as_str())), 3)
+        crate::text::closest(
+            &compact(value),
+            loose
+                .iter()
+                .map(|(k, &i)| (k.as_str(), vocab.terms[i].code.as_str())),
+            3,
+        )
     }
 }
 
@@ -385,13 +426,38 @@ mod tests {
     #[test]
     fn codes_match_by_label_and_spelling() {
         let s = Schema::current();
-        assert_eq!(s.lookup("action-line", "C7.e-health").map(|(t, m)| (t.code.as_str(), m)), Some(("C7.e-health", Match::Exact)));
-        assert_eq!(s.lookup("action-line", "C7 e-health").map(|(t, _)| t.code.as_str()), Some("C7.e-health"));
-        assert_eq!(s.lookup("action-line", "E-Health").map(|(t, _)| t.code.as_str()), Some("C7.e-health"));
-        assert_eq!(s.lookup("status", "Achevée").map(|(t, m)| (t.code.as_str(), m)), Some(("completed", Match::Exact)));
-        assert_eq!(s.lookup("status", "achevee").map(|(t, m)| (t.code.as_str(), m)), Some(("completed", Match::Spelling)));
+        assert_eq!(
+            s.lookup("action-line", "C7.e-health")
+                .map(|(t, m)| (t.code.as_str(), m)),
+            Some(("C7.e-health", Match::Exact))
+        );
+        assert_eq!(
+            s.lookup("action-line", "C7 e-health")
+                .map(|(t, _)| t.code.as_str()),
+            Some("C7.e-health")
+        );
+        assert_eq!(
+            s.lookup("action-line", "E-Health")
+                .map(|(t, _)| t.code.as_str()),
+            Some("C7.e-health")
+        );
+        assert_eq!(
+            s.lookup("status", "Achevée")
+                .map(|(t, m)| (t.code.as_str(), m)),
+            Some(("completed", Match::Exact))
+        );
+        assert_eq!(
+            s.lookup("status", "achevee")
+                .map(|(t, m)| (t.code.as_str(), m)),
+            Some(("completed", Match::Spelling))
+        );
         assert!(s.lookup("status", "finito").is_none());
-        assert_eq!(s.suggest("action-line", "C7.e-helth").first().map(String::as_str), Some("C7.e-health"));
+        assert_eq!(
+            s.suggest("action-line", "C7.e-helth")
+                .first()
+                .map(String::as_str),
+            Some("C7.e-health")
+        );
     }
 
     #[test]
@@ -399,7 +465,9 @@ mod tests {
         let s = Schema::current();
         let actions = s.sheet_for_name("  ACCIONES ").unwrap();
         assert_eq!(s.sheets[actions].id, "actions");
-        let f = s.field_for_label(actions, "Líneas de acción de la CMSI *").unwrap();
+        let f = s
+            .field_for_label(actions, "Líneas de acción de la CMSI *")
+            .unwrap();
         assert_eq!(s.sheets[actions].fields[f].id, "action_lines");
     }
 }

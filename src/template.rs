@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
+    Note, Workbook, Worksheet, XlsxError,
 };
 
 use crate::schema::{FieldDef, FieldType, Layout, Schema, label_in};
@@ -68,7 +69,9 @@ fn words(lang: &str) -> Words {
 /// Lists) in any language: the validator skips those without a note.
 pub fn is_own_sheet(name: &str) -> bool {
     let name = crate::text::compact(name);
-    ["en", "fr", "es"].iter().map(|l| words(l)).any(|w| crate::text::compact(w.instructions) == name || crate::text::compact(w.lists) == name)
+    ["en", "fr", "es"].iter().map(|l| words(l)).any(|w| {
+        crate::text::compact(w.instructions) == name || crate::text::compact(w.lists) == name
+    })
 }
 
 /// The template in one of the schema's languages, as xlsx bytes.
@@ -84,8 +87,15 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
         .set_align(FormatAlign::Top)
         .set_background_color(Color::RGB(0xDCE6F1))
         .set_border(FormatBorder::Thin);
-    let help = Format::new().set_italic().set_font_color(Color::RGB(0x595959)).set_text_wrap().set_align(FormatAlign::Top);
-    let input = Format::new().set_text_wrap().set_align(FormatAlign::Top).set_unlocked();
+    let help = Format::new()
+        .set_italic()
+        .set_font_color(Color::RGB(0x595959))
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let input = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_unlocked();
 
     // Where each vocabulary's codes sit on the Lists sheet, for drop-downs.
     let mut list_ranges: BTreeMap<&str, String> = BTreeMap::new();
@@ -94,7 +104,10 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
         let last = vocab.terms.len() as u32 + 2;
         let sheet = w.lists.replace('\'', "''");
         let letter = crate::text::column_name(col as u32);
-        list_ranges.insert(name.as_str(), format!("='{sheet}'!${letter}$3:${letter}${last}"));
+        list_ranges.insert(
+            name.as_str(),
+            format!("='{sheet}'!${letter}$3:${letter}${last}"),
+        );
     }
 
     {
@@ -118,7 +131,12 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     for sheet in &schema.sheets {
         let ws = wb.add_worksheet().set_name(sheet.label(lang))?;
         ws.write_string_with_format(0, 0, sheet.label(lang), &title)?;
-        ws.write_string_with_format(1, 0, format!("{} {}", label_in(&sheet.help, lang), w.required), &help)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            format!("{} {}", label_in(&sheet.help, lang), w.required),
+            &help,
+        )?;
         match sheet.layout {
             Layout::Form => {
                 ws.set_column_width(0, 45)?;
@@ -139,14 +157,30 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
             Layout::Table => {
                 for (c, field) in sheet.fields.iter().enumerate() {
                     let c = c as u16;
-                    ws.write_string_with_format(TABLE_HEADER_ROW, c, field_title(field, lang), &header)?;
+                    ws.write_string_with_format(
+                        TABLE_HEADER_ROW,
+                        c,
+                        field_title(field, lang),
+                        &header,
+                    )?;
                     ws.set_column_width(c, column_width(field))?;
-                    let note = Note::new(label_in(&field.help, lang)).add_author_prefix(false).set_width(300).set_height(120);
+                    let note = Note::new(label_in(&field.help, lang))
+                        .add_author_prefix(false)
+                        .set_width(300)
+                        .set_height(120);
                     ws.insert_note(TABLE_HEADER_ROW, c, &note)?;
                     for r in TABLE_HEADER_ROW + 1..=TABLE_HEADER_ROW + TABLE_ROWS {
                         ws.write_blank(r, c, &input)?;
                     }
-                    add_validation(ws, field, &list_ranges, TABLE_HEADER_ROW + 1, c, TABLE_HEADER_ROW + TABLE_ROWS, lang)?;
+                    add_validation(
+                        ws,
+                        field,
+                        &list_ranges,
+                        TABLE_HEADER_ROW + 1,
+                        c,
+                        TABLE_HEADER_ROW + TABLE_ROWS,
+                        lang,
+                    )?;
                 }
                 ws.set_row_height(TABLE_HEADER_ROW, 45)?;
                 ws.set_freeze_panes(TABLE_HEADER_ROW + 1, 1)?;
@@ -159,7 +193,12 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
         ws.write_string_with_format(0, 0, w.lists_help, &help)?;
         for (i, vocab) in schema.vocabularies.values().enumerate() {
             let col = (i * 3) as u16;
-            ws.write_string_with_format(1, col, format!("{} — {}", label_in(&vocab.labels, lang), w.code), &header)?;
+            ws.write_string_with_format(
+                1,
+                col,
+                format!("{} — {}", label_in(&vocab.labels, lang), w.code),
+                &header,
+            )?;
             ws.write_string_with_format(1, col + 1, w.label, &header)?;
             ws.set_column_width(col, 22)?;
             ws.set_column_width(col + 1, 40)?;
@@ -178,7 +217,11 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
 }
 
 fn field_title(field: &FieldDef, lang: &str) -> String {
-    if field.required { format!("{} *", field.label(lang)) } else { field.label(lang).to_string() }
+    if field.required {
+        format!("{} *", field.label(lang))
+    } else {
+        field.label(lang).to_string()
+    }
 }
 
 fn column_width(field: &FieldDef) -> f64 {
@@ -207,8 +250,12 @@ fn add_validation(
         FieldType::Code | FieldType::List => field.vocabulary.as_deref(),
         _ => None,
     };
-    let Some(range) = vocab.and_then(|v| ranges.get(v)) else { return Ok(()) };
-    let mut dv = DataValidation::new().allow_list_formula(Formula::new(range.as_str())).ignore_blank(true);
+    let Some(range) = vocab.and_then(|v| ranges.get(v)) else {
+        return Ok(());
+    };
+    let mut dv = DataValidation::new()
+        .allow_list_formula(Formula::new(range.as_str()))
+        .ignore_blank(true);
     if field.kind == FieldType::List {
         dv = dv.set_error_style(DataValidationErrorStyle::Information);
     } else {

@@ -7,14 +7,19 @@ use unicode_normalization::char::is_combining_mark;
 /// parenthesized hint (`Title * (required)`) dropped. Used to match labels.
 pub fn fold(s: &str) -> String {
     let mut s = s.trim();
-    if let Some(open) = s.rfind('(') {
-        if s.ends_with(')') && open > 0 {
-            s = s[..open].trim_end();
-        }
+    if let Some(open) = s.rfind('(')
+        && s.ends_with(')')
+        && open > 0
+    {
+        s = s[..open].trim_end();
     }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.nfkd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
+    for c in s
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+    {
         if c.is_whitespace() || c == '*' {
             space = !out.is_empty();
         } else {
@@ -35,12 +40,21 @@ pub fn compact(s: &str) -> String {
 }
 
 /// Up to `n` distinct values whose keys are closest to `key`, best first.
-pub fn closest<'a>(key: &str, candidates: impl Iterator<Item = (&'a str, &'a str)>, n: usize) -> Vec<String> {
+pub fn closest<'a>(
+    key: &str,
+    candidates: impl Iterator<Item = (&'a str, &'a str)>,
+    n: usize,
+) -> Vec<String> {
     if key.is_empty() {
         return Vec::new();
     }
     let mut scored: Vec<(f64, &str)> = candidates
-        .map(|(k, value)| (strsim::jaro_winkler(key, k).max(strsim::normalized_levenshtein(key, k)), value))
+        .map(|(k, value)| {
+            (
+                strsim::jaro_winkler(key, k).max(strsim::normalized_levenshtein(key, k)),
+                value,
+            )
+        })
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -77,7 +91,10 @@ pub fn cell_name(row: u32, col: u32) -> String {
 /// Shortens a value for quoting in a finding, saying that it did.
 pub fn quote(value: &str) -> String {
     const MAX: usize = 80;
-    let one_line: String = value.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    let one_line: String = value
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
     if one_line.chars().count() <= MAX {
         one_line
     } else {
@@ -93,7 +110,10 @@ mod tests {
     #[test]
     fn folds_labels() {
         assert_eq!(fold("  Action  ID * "), "action id");
-        assert_eq!(fold("Année de référence (obligatoire)"), "annee de reference");
+        assert_eq!(
+            fold("Année de référence (obligatoire)"),
+            "annee de reference"
+        );
         assert_eq!(compact("C7 e-Health"), "c7ehealth");
     }
 

@@ -10,7 +10,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Organizations fill in the template workbook and check it with `cstd validate`
 /// before sending it; the secretariat validates every file it receives.
 #[derive(Debug, Parser)]
-#[command(name = "cstd", version, about, long_about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "cstd",
+    version,
+    about,
+    long_about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

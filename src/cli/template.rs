@@ -7,8 +7,14 @@ use super::args::TemplateArgs;
 use crate::schema::Schema;
 
 pub fn run(args: TemplateArgs) -> anyhow::Result<u8> {
-    let bytes = crate::template::build(Schema::current(), args.lang.code()).context("cannot build the template")?;
+    let bytes = crate::template::build(Schema::current(), args.lang.code())
+        .context("cannot build the template")?;
     super::write_atomic(&args.output, &bytes)?;
-    eprintln!("template ({}, schema {}) written to {}", args.lang.code(), Schema::current().version, args.output.display());
+    eprintln!(
+        "template ({}, schema {}) written to {}",
+        args.lang.code(),
+        Schema::current().version,
+        args.output.display()
+    );
     Ok(OK)
 }

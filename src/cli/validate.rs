@@ -22,17 +22,33 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
     let limits = Limits::default();
     let inputs = collect_inputs(&args.files, schema);
     if inputs.is_empty() {
-        bail!("no submission files found in {}", args.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        bail!(
+            "no submission files found in {}",
+            args.files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if args.annotate.is_some() && inputs.len() != 1 {
-        bail!("--annotate writes the copy of one submission; {} were given (validate them one at a time)", inputs.len());
+        bail!(
+            "--annotate writes the copy of one submission; {} were given (validate them one at a time)",
+            inputs.len()
+        );
     }
-    let reports: Vec<FileReport> = inputs.par_iter().map(|p| check_path(p, schema, &ctx, &limits)).collect();
+    let reports: Vec<FileReport> = inputs
+        .par_iter()
+        .map(|p| check_path(p, schema, &ctx, &limits))
+        .collect();
 
     let lang = args.lang.code();
     match args.format {
         ReportFormat::Text => print!("{}", text(&reports, lang, args.all)),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&JsonOut::new(schema, &reports))?),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&JsonOut::new(schema, &reports))?
+        ),
     }
 
     if let (Some(out), Some(input)) = (&args.annotate, inputs.first()) {
@@ -40,7 +56,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
         let read = crate::read::read_path(input, &limits, &all);
         match &read.workbook {
             Some(wb) => {
-                let bytes = crate::annotate::build(wb, &reports[0].findings, lang).context("cannot build the annotated copy")?;
+                let bytes = crate::annotate::build(wb, &reports[0].findings, lang)
+                    .context("cannot build the annotated copy")?;
                 super::write_atomic(out, &bytes)?;
                 eprintln!("annotated copy written to {}", out.display());
             }
@@ -72,7 +89,11 @@ impl<'a> JsonOut<'a> {
             counts.warnings += f.counts.warnings;
             counts.notes += f.counts.notes;
         }
-        JsonOut { schema: &schema.version, files, counts }
+        JsonOut {
+            schema: &schema.version,
+            files,
+            counts,
+        }
     }
 }
 
@@ -81,7 +102,10 @@ impl<'a> JsonOut<'a> {
 pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
     let mut out = String::new();
     for r in reports {
-        let container = r.container.map(|c| format!(" ({})", c.name())).unwrap_or_default();
+        let container = r
+            .container
+            .map(|c| format!(" ({})", c.name()))
+            .unwrap_or_default();
         let _ = writeln!(out, "{}{container}", r.file);
         match &r.understood {
             Some(u) => {
@@ -92,15 +116,30 @@ pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
             }
         }
         for (kind, findings) in grouped(&r.findings) {
-            let _ = writeln!(out, "  {}[{}] {} ({})", kind.severity, kind.code, kind.title(lang), findings.len());
-            let shown = if all { findings.len() } else { SHOWN_PER_KIND.min(findings.len()) };
+            let _ = writeln!(
+                out,
+                "  {}[{}] {} ({})",
+                kind.severity,
+                kind.code,
+                kind.title(lang),
+                findings.len()
+            );
+            let shown = if all {
+                findings.len()
+            } else {
+                SHOWN_PER_KIND.min(findings.len())
+            };
             for f in &findings[..shown] {
                 let message = f.message();
                 let sep = if message.is_empty() { "" } else { ": " };
                 let _ = writeln!(out, "    {}{sep}{message}", f.place);
             }
             if shown < findings.len() {
-                let _ = writeln!(out, "    ... and {} more of this kind (--all shows them)", findings.len() - shown);
+                let _ = writeln!(
+                    out,
+                    "    ... and {} more of this kind (--all shows them)",
+                    findings.len() - shown
+                );
             }
             if kind.severity != crate::findings::Severity::Note {
                 let _ = writeln!(out, "    help: {}", kind.help);
@@ -117,9 +156,16 @@ pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
     }
     if reports.len() > 1 {
         let unreadable = reports.iter().filter(|r| !r.readable).count();
-        let with_errors = reports.iter().filter(|r| r.readable && r.has_errors()).count();
+        let with_errors = reports
+            .iter()
+            .filter(|r| r.readable && r.has_errors())
+            .count();
         let fine = reports.len() - unreadable - with_errors;
-        let _ = writeln!(out, "{} files: {fine} can be accepted, {with_errors} with errors, {unreadable} cannot be read", reports.len());
+        let _ = writeln!(
+            out,
+            "{} files: {fine} can be accepted, {with_errors} with errors, {unreadable} cannot be read",
+            reports.len()
+        );
     }
     out
 }

@@ -28,7 +28,10 @@ pub(super) fn read_folder(dir: &Path, limits: &Limits) -> Read {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Read::failed(Finding::new("file-format-unknown", Place::default()).detail("the folder holds no .csv files"));
+        return Read::failed(
+            Finding::new("file-format-unknown", Place::default())
+                .detail("the folder holds no .csv files"),
+        );
     }
     let mut parts = Vec::new();
     let mut total: u64 = 0;
@@ -36,22 +39,36 @@ pub(super) fn read_folder(dir: &Path, limits: &Limits) -> Read {
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         total = total.saturating_add(size);
         if total > limits.max_file_bytes {
-            return Read::failed(limits::exceeded("size of the CSV files", total, limits.max_file_bytes, "bytes"));
+            return Read::failed(limits::exceeded(
+                "size of the CSV files",
+                total,
+                limits.max_file_bytes,
+                "bytes",
+            ));
         }
         match std::fs::read(&path) {
             Ok(bytes) => parts.push((stem(&path.to_string_lossy()), bytes)),
-            Err(e) => return Read::failed(unreadable(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => {
+                return Read::failed(unreadable(format!("cannot read {}: {e}", path.display())));
+            }
         }
     }
     sheets(parts, Container::CsvFolder, limits)
 }
 
-pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive<R>, limits: &Limits) -> Read {
+pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(
+    archive: &mut ZipArchive<R>,
+    limits: &Limits,
+) -> Read {
     let mut parts = Vec::new();
     for i in 0..archive.len() {
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
-            Err(e) => return Read::failed(unreadable(format!("part {i} of the archive cannot be read ({e})"))),
+            Err(e) => {
+                return Read::failed(unreadable(format!(
+                    "part {i} of the archive cannot be read ({e})"
+                )));
+            }
         };
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         // macOS adds resource forks (`__MACOSX/._actions.csv`) to zips it makes.
@@ -59,11 +76,22 @@ pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchiv
             continue;
         }
         let mut bytes = Vec::new();
-        if let Err(e) = (&mut entry).take(limits.max_file_bytes + 1).read_to_end(&mut bytes) {
-            return Read::failed(Finding::new("file-truncated", Place::default()).detail(format!("{name} cannot be inflated ({e})")));
+        if let Err(e) = (&mut entry)
+            .take(limits.max_file_bytes + 1)
+            .read_to_end(&mut bytes)
+        {
+            return Read::failed(
+                Finding::new("file-truncated", Place::default())
+                    .detail(format!("{name} cannot be inflated ({e})")),
+            );
         }
         if bytes.len() as u64 > limits.max_file_bytes {
-            return Read::failed(limits::exceeded(&format!("inflated size of {name}"), bytes.len() as u64, limits.max_file_bytes, "bytes"));
+            return Read::failed(limits::exceeded(
+                &format!("inflated size of {name}"),
+                bytes.len() as u64,
+                limits.max_file_bytes,
+                "bytes",
+            ));
         }
         parts.push((stem(&name), bytes));
     }
@@ -72,7 +100,10 @@ pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchiv
 
 fn stem(path: &str) -> String {
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file).to_string()
+    file.rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(file)
+        .to_string()
 }
 
 fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) -> Read {
@@ -82,8 +113,10 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
         let (text, encoding) = decode(&bytes);
         let delimiter = sniff(&text);
         findings.push(
-            Finding::new("encoding-detected", Place::sheet(&name))
-                .detail(format!("{encoding}, fields separated by {}", delimiter_name(delimiter))),
+            Finding::new("encoding-detected", Place::sheet(&name)).detail(format!(
+                "{encoding}, fields separated by {}",
+                delimiter_name(delimiter)
+            )),
         );
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -95,12 +128,20 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
             let record = match record {
                 Ok(rec) => rec,
                 Err(e) => {
-                    return Read { workbook: None, findings: vec![unreadable(format!("{name}.csv, line {}: {e}", r + 1))] };
+                    return Read {
+                        workbook: None,
+                        findings: vec![unreadable(format!("{name}.csv, line {}: {e}", r + 1))],
+                    };
                 }
             };
             for (c, field) in record.iter().enumerate() {
                 let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
-                    return Read::failed(limits::exceeded("rows in a sheet", r as u64, limits.max_rows, "rows"));
+                    return Read::failed(limits::exceeded(
+                        "rows in a sheet",
+                        r as u64,
+                        limits.max_rows,
+                        "rows",
+                    ));
                 };
                 if let Err(f) = sheet.push(r, c, Value::Text(field.to_string())) {
                     return Read::failed(f);
@@ -109,7 +150,14 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
         }
         sheets.push(sheet.finish());
     }
-    Read { workbook: Some(Workbook { container, sheets, skipped: Vec::new() }), findings }
+    Read {
+        workbook: Some(Workbook {
+            container,
+            sheets,
+            skipped: Vec::new(),
+        }),
+        findings,
+    }
 }
 
 /// UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252.
@@ -135,10 +183,17 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
 
 /// The delimiter among `,` `;` and tab that splits the first lines most evenly.
 fn sniff(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(10).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .collect();
     let mut best = (b',', 0usize);
     for d in [b',', b';', b'\t'] {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d as char)).collect();
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, d as char))
+            .collect();
         let min = counts.iter().copied().min().unwrap_or(0);
         let total: usize = counts.iter().sum();
         // Prefer a delimiter present on every line, then the most frequent.
@@ -183,8 +238,14 @@ mod tests {
 
     #[test]
     fn decodes_encodings() {
-        assert_eq!(decode(b"\xEF\xBB\xBFcaf\xC3\xA9"), ("café".to_string(), "UTF-8 with byte-order mark"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFcaf\xC3\xA9"),
+            ("café".to_string(), "UTF-8 with byte-order mark")
+        );
         assert_eq!(decode(b"caf\xE9"), ("café".to_string(), "Windows-1252"));
-        assert_eq!(decode(b"\xFF\xFEc\0a\0"), ("ca".to_string(), "UTF-16 little-endian"));
+        assert_eq!(
+            decode(b"\xFF\xFEc\0a\0"),
+            ("ca".to_string(), "UTF-16 little-endian")
+        );
     }
 }

@@ -16,20 +16,33 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
     let doc: Json = match serde_json::from_slice(text) {
         Ok(d) => d,
         Err(e) => {
-            let code = if e.is_eof() { "file-truncated" } else { "json-invalid" };
-            return Read::failed(
-                Finding::new(code, Place::default()).detail(format!("line {}, column {}: {e}", e.line(), e.column())),
-            );
+            let code = if e.is_eof() {
+                "file-truncated"
+            } else {
+                "json-invalid"
+            };
+            return Read::failed(Finding::new(code, Place::default()).detail(format!(
+                "line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            )));
         }
     };
     let Json::Object(top) = doc else {
-        return Read::failed(Finding::new("json-invalid", Place::default()).detail("the document must be an object"));
+        return Read::failed(
+            Finding::new("json-invalid", Place::default()).detail("the document must be an object"),
+        );
     };
     let mut sheets = Vec::new();
     let mut skipped = Vec::new();
     let mut findings = Vec::new();
     if top.len() as u64 > limits.max_sheets {
-        return Read::failed(limits::exceeded("top-level keys", top.len() as u64, limits.max_sheets, "keys"));
+        return Read::failed(limits::exceeded(
+            "top-level keys",
+            top.len() as u64,
+            limits.max_sheets,
+            "keys",
+        ));
     }
     for (key, value) in top {
         if META_KEYS.contains(&key.as_str()) {
@@ -39,7 +52,19 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
             Json::Object(form) => form_sheet(&key, form, &mut findings),
             Json::Array(records) => {
                 if records.len() as u64 > limits.max_rows {
-                    return Read::failed(limits::exceeded("records in a list", records.len() as u64, limits.max_rows, "records").detail(format!("{key}: {} records, the limit is {}", records.len(), limits.max_rows)));
+                    return Read::failed(
+                        limits::exceeded(
+                            "records in a list",
+                            records.len() as u64,
+                            limits.max_rows,
+                            "records",
+                        )
+                        .detail(format!(
+                            "{key}: {} records, the limit is {}",
+                            records.len(),
+                            limits.max_rows
+                        )),
+                    );
                 }
                 table_sheet(&key, records, &mut findings)
             }
@@ -53,16 +78,31 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
         }
         sheets.push(sheet);
     }
-    Read { workbook: Some(Workbook { container: Container::Json, sheets, skipped }), findings }
+    Read {
+        workbook: Some(Workbook {
+            container: Container::Json,
+            sheets,
+            skipped,
+        }),
+        findings,
+    }
 }
 
-fn form_sheet(name: &str, form: serde_json::Map<String, Json>, findings: &mut Vec<Finding>) -> Sheet {
+fn form_sheet(
+    name: &str,
+    form: serde_json::Map<String, Json>,
+    findings: &mut Vec<Finding>,
+) -> Sheet {
     let mut rows = Vec::new();
     for (key, value) in form {
         let place = format!(".{key}");
         rows.push(vec![Value::Text(key), cell(value, name, &place, findings)]);
     }
-    Sheet { name: name.to_string(), rows, keys: Vec::new() }
+    Sheet {
+        name: name.to_string(),
+        rows,
+        keys: Vec::new(),
+    }
 }
 
 fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> Sheet {
@@ -76,7 +116,11 @@ fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> S
             }
         }
     }
-    let mut rows = vec![keys.iter().map(|k| Value::Text(k.clone())).collect::<Vec<_>>()];
+    let mut rows = vec![
+        keys.iter()
+            .map(|k| Value::Text(k.clone()))
+            .collect::<Vec<_>>(),
+    ];
     for (i, record) in records.into_iter().enumerate() {
         let mut row = vec![Value::Empty; keys.len()];
         match record {
@@ -95,18 +139,29 @@ fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> S
         }
         rows.push(row);
     }
-    Sheet { name: name.to_string(), rows, keys }
+    Sheet {
+        name: name.to_string(),
+        rows,
+        keys,
+    }
 }
 
 fn place(sheet: &str, path: &str) -> Place {
-    Place { sheet: Some(sheet.to_string()), cell: Some(path.to_string()), ..Place::default() }
+    Place {
+        sheet: Some(sheet.to_string()),
+        cell: Some(path.to_string()),
+        ..Place::default()
+    }
 }
 
 fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value {
     match v {
         Json::Null => Value::Empty,
         Json::Bool(b) => Value::Bool(b),
-        Json::Number(n) => n.as_f64().map(Value::Number).unwrap_or(Value::Text(n.to_string())),
+        Json::Number(n) => n
+            .as_f64()
+            .map(Value::Number)
+            .unwrap_or(Value::Text(n.to_string())),
         Json::String(s) => Value::Text(s),
         Json::Array(items) => {
             let mut parts = Vec::new();
@@ -125,7 +180,10 @@ fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value 
             Value::Text(parts.join("\n"))
         }
         Json::Object(_) => {
-            findings.push(Finding::new("json-invalid", place(sheet, path)).expected("a string, a number, a list or null, not an object"));
+            findings.push(
+                Finding::new("json-invalid", place(sheet, path))
+                    .expected("a string, a number, a list or null, not an object"),
+            );
             Value::Empty
         }
     }
@@ -137,10 +195,18 @@ fn too_long(sheet: &Sheet, limits: &Limits) -> Option<Finding> {
             if let Value::Text(s) = v {
                 let n = s.chars().count() as u64;
                 if n > limits.max_cell_chars {
-                    return Some(limits::exceeded("characters in a value", n, limits.max_cell_chars, "characters").detail(format!(
-                        "a value of {}: {n} characters, the limit is {}",
-                        sheet.name, limits.max_cell_chars
-                    )));
+                    return Some(
+                        limits::exceeded(
+                            "characters in a value",
+                            n,
+                            limits.max_cell_chars,
+                            "characters",
+                        )
+                        .detail(format!(
+                            "a value of {}: {n} characters, the limit is {}",
+                            sheet.name, limits.max_cell_chars
+                        )),
+                    );
                 }
             }
         }

@@ -33,12 +33,13 @@ impl Default for Limits {
             max_rows: 20_000,
             max_columns: 300,
             max_cell_chars: 32_767,
-            max_cells_scanned: 2_000_000,
+            max_cells_scanned: 500_000,
         }
     }
 }
 
 /// A `limit-exceeded` finding naming the limit, the value found and the maximum.
 pub fn exceeded(what: &str, found: u64, max: u64, unit: &str) -> Finding {
-    Finding::new("limit-exceeded", Place::default()).detail(format!("{what}: {found} {unit}, the limit is {max} {unit}"))
+    Finding::new("limit-exceeded", Place::default())
+        .detail(format!("{what}: {found} {unit}, the limit is {max} {unit}"))
 }

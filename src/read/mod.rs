@@ -102,7 +102,10 @@ pub struct Sheet {
 
 impl Sheet {
     pub fn cell(&self, row: usize, col: usize) -> &Value {
-        self.rows.get(row).and_then(|r| r.get(col)).unwrap_or(&Value::Empty)
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&Value::Empty)
     }
 }
 
@@ -125,7 +128,10 @@ pub struct Read {
 
 impl Read {
     fn failed(f: Finding) -> Read {
-        Read { workbook: None, findings: vec![f] }
+        Read {
+            workbook: None,
+            findings: vec![f],
+        }
     }
 }
 
@@ -142,7 +148,12 @@ pub fn read_path(path: &Path, limits: &Limits, want: SheetFilter) -> Read {
         Err(e) => return Read::failed(unreadable(format!("cannot open the file: {e}"))),
     };
     if meta.len() > limits.max_file_bytes {
-        return Read::failed(limits::exceeded("file size", meta.len(), limits.max_file_bytes, "bytes"));
+        return Read::failed(limits::exceeded(
+            "file size",
+            meta.len(),
+            limits.max_file_bytes,
+            "bytes",
+        ));
     }
     match std::fs::read(path) {
         Ok(bytes) => read_bytes(&bytes, extension(path).as_deref(), limits, want),
@@ -157,7 +168,12 @@ fn extension(path: &Path) -> Option<String> {
 /// Reads a file held in memory. The extension is a hint; the content decides.
 pub fn read_bytes(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter) -> Read {
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Read::failed(limits::exceeded("file size", bytes.len() as u64, limits.max_file_bytes, "bytes"));
+        return Read::failed(limits::exceeded(
+            "file size",
+            bytes.len() as u64,
+            limits.max_file_bytes,
+            "bytes",
+        ));
     }
     guarded(|| dispatch(bytes, ext, limits, want))
 }
@@ -175,7 +191,9 @@ fn dispatch(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter)
     if bytes.starts_with(CFB) {
         return spreadsheet::read_cfb(bytes, limits, want);
     }
-    let text_start = bytes.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
+    let text_start = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
     let looks_json = matches!(text_start, Some(b'{'));
     match ext {
         Some("json") => json::read(bytes, limits),
@@ -183,14 +201,22 @@ fn dispatch(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter)
         _ if looks_json => json::read(bytes, limits),
         Some("xlsx" | "xlsm" | "xlsb" | "ods" | "xls") => {
             if bytes.starts_with(b"PK") {
-                Read::failed(Finding::new("file-truncated", Place::default()).detail("the workbook's archive is damaged"))
+                Read::failed(
+                    Finding::new("file-truncated", Place::default())
+                        .detail("the workbook's archive is damaged"),
+                )
             } else {
-                Read::failed(unreadable(format!("the file has the extension .{} but its content is not a workbook", ext.unwrap_or(""))))
+                Read::failed(unreadable(format!(
+                    "the file has the extension .{} but its content is not a workbook",
+                    ext.unwrap_or("")
+                )))
             }
         }
         _ => Read::failed(
-            Finding::new("file-format-unknown", Place::default())
-                .value(ext.map(|e| format!(".{e}")).unwrap_or_else(|| "(no extension)".into())),
+            Finding::new("file-format-unknown", Place::default()).value(
+                ext.map(|e| format!(".{e}"))
+                    .unwrap_or_else(|| "(no extension)".into()),
+            ),
         ),
     }
 }
@@ -214,7 +240,9 @@ fn guarded(f: impl FnOnce() -> Read) -> Read {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown".into());
-            Read::failed(unreadable(format!("the reader stopped on malformed content ({what})")))
+            Read::failed(unreadable(format!(
+                "the reader stopped on malformed content ({what})"
+            )))
         }
     }
 }
@@ -229,7 +257,12 @@ pub(crate) struct SheetBuilder<'a> {
 
 impl<'a> SheetBuilder<'a> {
     pub fn new(name: &str, limits: &'a Limits) -> SheetBuilder<'a> {
-        SheetBuilder { name: name.to_string(), limits, cells: Vec::new(), scanned: 0 }
+        SheetBuilder {
+            name: name.to_string(),
+            limits,
+            cells: Vec::new(),
+            scanned: 0,
+        }
     }
 
     /// Adds a cell; blank ones count toward the scan limit only.
@@ -237,23 +270,43 @@ impl<'a> SheetBuilder<'a> {
         self.scanned += 1;
         let l = self.limits;
         if self.scanned > l.max_cells_scanned {
-            return Err(limits::exceeded("cells in a sheet", self.scanned, l.max_cells_scanned, "cells").place(&self.name));
+            return Err(limits::exceeded(
+                "cells in a sheet",
+                self.scanned,
+                l.max_cells_scanned,
+                "cells",
+            )
+            .place(&self.name));
         }
         if value.is_blank() {
             return Ok(());
         }
         if row as u64 >= l.max_rows {
-            return Err(limits::exceeded("rows in a sheet", row as u64 + 1, l.max_rows, "rows").place(&self.name));
+            return Err(
+                limits::exceeded("rows in a sheet", row as u64 + 1, l.max_rows, "rows")
+                    .place(&self.name),
+            );
         }
         if col as u64 >= l.max_columns {
-            return Err(limits::exceeded("columns in a sheet", col as u64 + 1, l.max_columns, "columns").place(&self.name));
+            return Err(limits::exceeded(
+                "columns in a sheet",
+                col as u64 + 1,
+                l.max_columns,
+                "columns",
+            )
+            .place(&self.name));
         }
         if let Value::Text(s) = &value {
             let n = s.chars().count() as u64;
             if n > l.max_cell_chars {
-                return Err(limits::exceeded("characters in a cell", n, l.max_cell_chars, "characters")
-                    .place(&self.name)
-                    .at(row, col));
+                return Err(limits::exceeded(
+                    "characters in a cell",
+                    n,
+                    l.max_cell_chars,
+                    "characters",
+                )
+                .place(&self.name)
+                .at(row, col));
             }
         }
         self.cells.push((row, col, value));
@@ -270,7 +323,11 @@ impl<'a> SheetBuilder<'a> {
             }
             row[c as usize] = v;
         }
-        Sheet { name: self.name, rows, keys: Vec::new() }
+        Sheet {
+            name: self.name,
+            rows,
+            keys: Vec::new(),
+        }
     }
 }
 
@@ -310,7 +367,10 @@ pub fn quiet_reader_panics() {
 /// Files to validate from the paths given: a folder holding CSV files named
 /// after sheets is one submission; any other folder is searched for
 /// submissions, recursively, in name order. Hidden files are skipped.
-pub fn collect_inputs(paths: &[std::path::PathBuf], schema: &crate::schema::Schema) -> Vec<std::path::PathBuf> {
+pub fn collect_inputs(
+    paths: &[std::path::PathBuf],
+    schema: &crate::schema::Schema,
+) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         collect(p, schema, &mut out, 0);
@@ -318,7 +378,12 @@ pub fn collect_inputs(paths: &[std::path::PathBuf], schema: &crate::schema::Sche
     out
 }
 
-fn collect(path: &Path, schema: &crate::schema::Schema, out: &mut Vec<std::path::PathBuf>, depth: usize) {
+fn collect(
+    path: &Path,
+    schema: &crate::schema::Schema,
+    out: &mut Vec<std::path::PathBuf>,
+    depth: usize,
+) {
     const MAX_DEPTH: usize = 16;
     if !path.is_dir() {
         out.push(path.to_path_buf());
@@ -328,19 +393,23 @@ fn collect(path: &Path, schema: &crate::schema::Schema, out: &mut Vec<std::path:
         out.push(path.to_path_buf());
         return;
     };
-    let mut children: Vec<std::path::PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut children: Vec<std::path::PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).collect();
     children.sort();
     let is_csv_submission = children.iter().any(|c| {
         c.is_file()
             && c.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-            && c.file_stem().is_some_and(|s| schema.sheet_for_name(&s.to_string_lossy()).is_some())
+            && c.file_stem()
+                .is_some_and(|s| schema.sheet_for_name(&s.to_string_lossy()).is_some())
     });
     if is_csv_submission {
         out.push(path.to_path_buf());
         return;
     }
     for child in children {
-        let hidden = child.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = child
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden || (child.is_dir() && depth >= MAX_DEPTH) {
             continue;
         }
@@ -355,5 +424,8 @@ fn collect(path: &Path, schema: &crate::schema::Schema, out: &mut Vec<std::path:
 /// Files a folder search picks up: the accepted containers, not notes or
 /// registers lying beside them.
 fn is_submission_file(path: &Path) -> bool {
-    matches!(extension(path).as_deref(), Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "json" | "zip"))
+    matches!(
+        extension(path).as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "json" | "zip")
+    )
 }

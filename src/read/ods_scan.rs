@@ -44,14 +44,28 @@ pub(super) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
                 "table-cell" | "covered-table-cell" => {
                     let n = repeat(e, "table:number-columns-repeated");
                     col = col.saturating_add(n);
-                    if e.try_get_attribute("office:value-type").ok().flatten().is_some() {
+                    if e.try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                    {
                         row_cells = row_cells.saturating_add(n);
                         let last_row = row.saturating_add(row_repeat);
                         if last_row > limits.max_rows {
-                            return Err(limits::exceeded("rows in a sheet", last_row, limits.max_rows, "rows"));
+                            return Err(limits::exceeded(
+                                "rows in a sheet",
+                                last_row,
+                                limits.max_rows,
+                                "rows",
+                            ));
                         }
                         if col > limits.max_columns {
-                            return Err(limits::exceeded("columns in a sheet", col, limits.max_columns, "columns"));
+                            return Err(limits::exceeded(
+                                "columns in a sheet",
+                                col,
+                                limits.max_columns,
+                                "columns",
+                            ));
                         }
                     }
                 }
@@ -62,7 +76,12 @@ pub(super) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
             Event::End(e) if e.local_name().as_ref() == "table-row" => {
                 cells = cells.saturating_add(row_cells.saturating_mul(row_repeat));
                 if cells > limits.max_cells_scanned {
-                    return Err(limits::exceeded("cells in the spreadsheet", cells, limits.max_cells_scanned, "cells"));
+                    return Err(limits::exceeded(
+                        "cells in the spreadsheet",
+                        cells,
+                        limits.max_cells_scanned,
+                        "cells",
+                    ));
                 }
                 row = row.saturating_add(row_repeat);
             }
@@ -81,5 +100,6 @@ fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
 }
 
 fn truncated(e: &dyn std::fmt::Display) -> Finding {
-    Finding::new("file-truncated", Place::default()).detail(format!("content.xml cannot be read ({e})"))
+    Finding::new("file-truncated", Place::default())
+        .detail(format!("content.xml cannot be read ({e})"))
 }

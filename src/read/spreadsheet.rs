@@ -6,19 +6,31 @@ use std::io::Cursor;
 
 use calamine::{CellErrorType, Data, DataRef, DataType, Ods, Reader, Xls, Xlsb, Xlsx};
 
-use super::{Container, Limits, Read, Sheet, SheetBuilder, SheetFilter, Value, Workbook, limits, unreadable};
+use super::{
+    Container, Limits, Read, Sheet, SheetBuilder, SheetFilter, Value, Workbook, limits, unreadable,
+};
 use crate::findings::{Finding, Place};
 
 pub(super) fn read_xlsx(bytes: &[u8], xlsm: bool, limits: &Limits, want: SheetFilter) -> Read {
-    let container = if xlsm { Container::Xlsm } else { Container::Xlsx };
+    let container = if xlsm {
+        Container::Xlsm
+    } else {
+        Container::Xlsx
+    };
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(e) => return Read::failed(structure(&e)),
     };
     let names = wb.sheet_names();
     read_sheets(names, container, limits, want, |name| {
-        let mut cells = wb.worksheet_cells_reader(name).map_err(|e| sheet_damaged(name, &e))?;
-        drain(name, limits, || cells.next_cell().map(|c| c.map(|c| (c.get_position(), from_ref(c.get_value())))))
+        let mut cells = wb
+            .worksheet_cells_reader(name)
+            .map_err(|e| sheet_damaged(name, &e))?;
+        drain(name, limits, || {
+            cells
+                .next_cell()
+                .map(|c| c.map(|c| (c.get_position(), from_ref(c.get_value()))))
+        })
     })
 }
 
@@ -29,8 +41,14 @@ pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Rea
     };
     let names = wb.sheet_names();
     read_sheets(names, Container::Xlsb, limits, want, |name| {
-        let mut cells = wb.worksheet_cells_reader(name).map_err(|e| sheet_damaged(name, &e))?;
-        drain(name, limits, || cells.next_cell().map(|c| c.map(|c| (c.get_position(), from_ref(c.get_value())))))
+        let mut cells = wb
+            .worksheet_cells_reader(name)
+            .map_err(|e| sheet_damaged(name, &e))?;
+        drain(name, limits, || {
+            cells
+                .next_cell()
+                .map(|c| c.map(|c| (c.get_position(), from_ref(c.get_value()))))
+        })
     })
 }
 
@@ -56,7 +74,12 @@ fn read_sheets(
     mut read_one: impl FnMut(&str) -> Result<Sheet, Finding>,
 ) -> Read {
     if names.len() as u64 > limits.max_sheets {
-        return Read::failed(limits::exceeded("sheets", names.len() as u64, limits.max_sheets, "sheets"));
+        return Read::failed(limits::exceeded(
+            "sheets",
+            names.len() as u64,
+            limits.max_sheets,
+            "sheets",
+        ));
     }
     let mut sheets = Vec::new();
     let mut skipped = Vec::new();
@@ -70,7 +93,14 @@ fn read_sheets(
             Err(f) => return Read::failed(f),
         }
     }
-    Read { workbook: Some(Workbook { container, sheets, skipped }), findings: Vec::new() }
+    Read {
+        workbook: Some(Workbook {
+            container,
+            sheets,
+            skipped,
+        }),
+        findings: Vec::new(),
+    }
 }
 
 fn structure(e: &dyn std::fmt::Display) -> Finding {
@@ -91,18 +121,29 @@ pub(super) fn read_ods(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Read
 /// A compound file: an xls workbook, or an encrypted Office file (which is
 /// always a compound file holding an `EncryptedPackage` stream).
 pub(super) fn read_cfb(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Read {
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>()
+    };
     let marker = utf16("EncryptedPackage");
     if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
         return Read::failed(Finding::new("file-encrypted", Place::default()));
     }
     let wb = match Xls::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
-        Err(calamine::XlsError::Password) => return Read::failed(Finding::new("file-encrypted", Place::default())),
+        Err(calamine::XlsError::Password) => {
+            return Read::failed(Finding::new("file-encrypted", Place::default()));
+        }
         Err(e) => {
             let text = e.to_string();
-            let f = if text.contains("Eof") || text.contains("end of file") || text.contains("EOF") || text.contains("sector") {
-                Finding::new("file-truncated", Place::default()).detail(format!("the workbook ends early ({text})"))
+            let f = if text.contains("Eof")
+                || text.contains("end of file")
+                || text.contains("EOF")
+                || text.contains("sector")
+            {
+                Finding::new("file-truncated", Place::default())
+                    .detail(format!("the workbook ends early ({text})"))
             } else {
                 unreadable(format!("the workbook's structure cannot be read ({text})"))
             };
@@ -112,21 +153,31 @@ pub(super) fn read_cfb(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Read
     read_ranges(wb, Container::Xls, limits, want)
 }
 
-fn read_ranges<R: Reader<Cursor<B>>, B: AsRef<[u8]>>(mut wb: R, container: Container, limits: &Limits, want: SheetFilter) -> Read
+fn read_ranges<R: Reader<Cursor<B>>, B: AsRef<[u8]>>(
+    mut wb: R,
+    container: Container,
+    limits: &Limits,
+    want: SheetFilter,
+) -> Read
 where
     R::Error: std::fmt::Display,
 {
     let names = wb.sheet_names();
     read_sheets(names, container, limits, want, |name| {
-        let range = wb.worksheet_range(name).map_err(|e| sheet_damaged(name, &e))?;
+        let range = wb
+            .worksheet_range(name)
+            .map_err(|e| sheet_damaged(name, &e))?;
         let (top, left) = range.start().unwrap_or((0, 0));
-        let mut cells = range.used_cells().map(|(r, c, v)| Ok::<_, String>(((top + r as u32, left + c as u32), from_data(v))));
+        let mut cells = range
+            .used_cells()
+            .map(|(r, c, v)| Ok::<_, String>(((top + r as u32, left + c as u32), from_data(v))));
         drain(name, limits, || cells.next().transpose())
     })
 }
 
 fn sheet_damaged(name: &str, e: &dyn std::fmt::Display) -> Finding {
-    Finding::new("file-truncated", Place::sheet(name)).detail(format!("the sheet's content is damaged or cut short ({e})"))
+    Finding::new("file-truncated", Place::sheet(name))
+        .detail(format!("the sheet's content is damaged or cut short ({e})"))
 }
 
 fn error_text(e: &CellErrorType) -> Value {
@@ -142,8 +193,14 @@ fn from_ref(v: &DataRef<'_>) -> Value {
         DataRef::Float(f) => Value::Number(*f),
         DataRef::Bool(b) => Value::Bool(*b),
         DataRef::Error(e) => error_text(e),
-        DataRef::DateTime(d) => v.as_date().map(Value::Date).unwrap_or(Value::Number(d.as_f64())),
-        DataRef::DateTimeIso(s) => v.as_date().map(Value::Date).unwrap_or_else(|| Value::Text(s.clone())),
+        DataRef::DateTime(d) => v
+            .as_date()
+            .map(Value::Date)
+            .unwrap_or(Value::Number(d.as_f64())),
+        DataRef::DateTimeIso(s) => v
+            .as_date()
+            .map(Value::Date)
+            .unwrap_or_else(|| Value::Text(s.clone())),
         DataRef::DurationIso(s) => Value::Text(s.clone()),
     }
 }
@@ -156,9 +213,14 @@ fn from_data(v: &Data) -> Value {
         Data::Float(f) => Value::Number(*f),
         Data::Bool(b) => Value::Bool(*b),
         Data::Error(e) => error_text(e),
-        Data::DateTime(d) => v.as_date().map(Value::Date).unwrap_or(Value::Number(d.as_f64())),
-        Data::DateTimeIso(s) => v.as_date().map(Value::Date).unwrap_or_else(|| Value::Text(s.clone())),
+        Data::DateTime(d) => v
+            .as_date()
+            .map(Value::Date)
+            .unwrap_or(Value::Number(d.as_f64())),
+        Data::DateTimeIso(s) => v
+            .as_date()
+            .map(Value::Date)
+            .unwrap_or_else(|| Value::Text(s.clone())),
         Data::DurationIso(s) => Value::Text(s.clone()),
     }
 }
-

@@ -37,21 +37,32 @@ pub(super) fn read(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: Sheet
 fn damaged(e: &zip::result::ZipError) -> Finding {
     use zip::result::ZipError;
     match e {
-        ZipError::UnsupportedArchive(m) if m.to_lowercase().contains("encrypt") || m.to_lowercase().contains("password") => {
+        ZipError::UnsupportedArchive(m)
+            if m.to_lowercase().contains("encrypt") || m.to_lowercase().contains("password") =>
+        {
             Finding::new("file-encrypted", Place::default())
         }
         ZipError::Io(_) | ZipError::InvalidArchive(_) => {
-            Finding::new("file-truncated", Place::default()).detail(format!("the archive is damaged or cut short ({e})"))
+            Finding::new("file-truncated", Place::default())
+                .detail(format!("the archive is damaged or cut short ({e})"))
         }
         _ => unreadable(format!("the archive cannot be opened ({e})")),
     }
 }
 
 /// Checks the archive's directory against the limits and says what it holds.
-pub(super) fn inspect<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive<R>, limits: &Limits) -> Result<Kind, Finding> {
+pub(super) fn inspect<R: std::io::Read + std::io::Seek>(
+    archive: &mut ZipArchive<R>,
+    limits: &Limits,
+) -> Result<Kind, Finding> {
     let n = archive.len() as u64;
     if n > limits.max_entries {
-        return Err(limits::exceeded("parts in the archive", n, limits.max_entries, "parts"));
+        return Err(limits::exceeded(
+            "parts in the archive",
+            n,
+            limits.max_entries,
+            "parts",
+        ));
     }
     let mut inflated: u64 = 0;
     let mut names = Vec::with_capacity(archive.len());
@@ -80,7 +91,12 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive
         names.push(name);
     }
     if inflated > limits.max_inflated_bytes {
-        return Err(limits::exceeded("inflated size", inflated, limits.max_inflated_bytes, "bytes"));
+        return Err(limits::exceeded(
+            "inflated size",
+            inflated,
+            limits.max_inflated_bytes,
+            "bytes",
+        ));
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     let kind = if has("xl/workbook.xml") {
@@ -92,9 +108,12 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive
     } else if names.iter().any(|x| x.to_lowercase().ends_with(".csv")) {
         Kind::CsvZip
     } else if has("[Content_Types].xml") {
-        return Err(unreadable("the archive is an Office document but not a spreadsheet".into()));
+        return Err(unreadable(
+            "the archive is an Office document but not a spreadsheet".into(),
+        ));
     } else {
-        return Err(Finding::new("file-format-unknown", Place::default()).detail("a zip archive with no workbook and no .csv files"));
+        return Err(Finding::new("file-format-unknown", Place::default())
+            .detail("a zip archive with no workbook and no .csv files"));
     };
     match kind {
         Kind::Xlsx => check_shared_strings(archive, &names, limits)?,
@@ -105,13 +124,17 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive
 }
 
 /// The first `n` inflated bytes of a part (fewer if it is shorter).
-fn head<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive<R>, name: &str, n: u64) -> Result<Vec<u8>, Finding> {
+fn head<R: std::io::Read + std::io::Seek>(
+    archive: &mut ZipArchive<R>,
+    name: &str,
+    n: u64,
+) -> Result<Vec<u8>, Finding> {
     let mut entry = archive.by_name(name).map_err(|e| damaged(&e))?;
     let mut buf = Vec::new();
-    (&mut entry)
-        .take(n)
-        .read_to_end(&mut buf)
-        .map_err(|e| Finding::new("file-truncated", Place::default()).detail(format!("{name} cannot be inflated ({e})")))?;
+    (&mut entry).take(n).read_to_end(&mut buf).map_err(|e| {
+        Finding::new("file-truncated", Place::default())
+            .detail(format!("{name} cannot be inflated ({e})"))
+    })?;
     Ok(buf)
 }
 
@@ -124,7 +147,10 @@ fn check_shared_strings<R: std::io::Read + std::io::Seek>(
     names: &[String],
     limits: &Limits,
 ) -> Result<(), Finding> {
-    let Some(name) = names.iter().find(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml")) else {
+    let Some(name) = names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
+    else {
         return Ok(());
     };
     let size = archive.by_name(name).map_err(|e| damaged(&e))?.size();
@@ -134,7 +160,9 @@ fn check_shared_strings<R: std::io::Read + std::io::Seek>(
         if let Some(declared) = attribute(&text, "sst", attr) {
             let declared: u64 = declared.parse().unwrap_or(u64::MAX);
             let possible = size / 13 + 1;
-            if attr == "uniqueCount" && declared > possible.min(limits.max_cells_scanned * limits.max_sheets) {
+            if attr == "uniqueCount"
+                && declared > possible.min(limits.max_cells_scanned * limits.max_sheets)
+            {
                 return Err(limits::exceeded("shared strings declared", declared, possible, "strings").detail(format!(
                     "xl/sharedStrings.xml declares {declared} strings but its {size} bytes can hold at most {possible}; the file is damaged or made to crash readers"
                 )));
@@ -145,7 +173,9 @@ fn check_shared_strings<R: std::io::Read + std::io::Seek>(
 }
 
 /// An encrypted ODS keeps an ordinary zip whose manifest declares the encryption.
-fn check_ods_manifest<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive<R>) -> Result<(), Finding> {
+fn check_ods_manifest<R: std::io::Read + std::io::Seek>(
+    archive: &mut ZipArchive<R>,
+) -> Result<(), Finding> {
     if archive.by_name("META-INF/manifest.xml").is_err() {
         return Ok(());
     }
@@ -158,7 +188,9 @@ fn check_ods_manifest<R: std::io::Read + std::io::Seek>(archive: &mut ZipArchive
 
 /// The value of `attr` on the first `<tag` (with or without a prefix) in `xml`.
 fn attribute<'a>(xml: &'a str, tag: &str, attr: &str) -> Option<&'a str> {
-    let start = xml.find(&format!("<{tag} ")).or_else(|| xml.find(&format!(":{tag} ")))?;
+    let start = xml
+        .find(&format!("<{tag} "))
+        .or_else(|| xml.find(&format!(":{tag} ")))?;
     let rest = &xml[start..];
     let end = rest.find('>').unwrap_or(rest.len());
     let element = &rest[..end];

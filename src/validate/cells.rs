@@ -20,9 +20,17 @@ pub enum DateProblem {
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateProblem> {
     let t = text.trim();
     // A date with a time of day: keep the date.
-    let t = t.split(['T', ' ']).next().filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-').unwrap_or(t);
+    let t = t
+        .split(['T', ' '])
+        .next()
+        .filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-')
+        .unwrap_or(t);
     let nums: Vec<&str> = t.split(['-', '/', '.']).map(str::trim).collect();
-    if nums.len() == 3 && nums.iter().all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+    if nums.len() == 3
+        && nums
+            .iter()
+            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
         let n: Vec<u32> = nums.iter().map(|x| x.parse().unwrap_or(0)).collect();
         if nums[0].len() == 4 {
             return ymd(n[0] as i32, n[1], n[2]).ok_or(DateProblem::Invalid(None));
@@ -33,7 +41,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateProblem> {
         return match ymd(n[2] as i32, n[1], n[0]) {
             Some(d) => Ok(d),
             // 12/31/2026 cannot be day first; say what it would be month first.
-            None => Err(DateProblem::Invalid(ymd(n[2] as i32, n[0], n[1]).map(|d| d.format("%Y-%m-%d").to_string()))),
+            None => Err(DateProblem::Invalid(
+                ymd(n[2] as i32, n[0], n[1]).map(|d| d.format("%Y-%m-%d").to_string()),
+            )),
         };
     }
     named_month(t)
@@ -44,18 +54,63 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 }
 
 const MONTHS: &[(&str, u32)] = &[
-    ("january", 1), ("jan", 1), ("janvier", 1), ("janv", 1), ("enero", 1), ("ene", 1),
-    ("february", 2), ("feb", 2), ("fevrier", 2), ("fevr", 2), ("febrero", 2),
-    ("march", 3), ("mar", 3), ("mars", 3), ("marzo", 3),
-    ("april", 4), ("apr", 4), ("avril", 4), ("avr", 4), ("abril", 4), ("abr", 4),
-    ("may", 5), ("mai", 5), ("mayo", 5),
-    ("june", 6), ("jun", 6), ("juin", 6), ("junio", 6),
-    ("july", 7), ("jul", 7), ("juillet", 7), ("juil", 7), ("julio", 7),
-    ("august", 8), ("aug", 8), ("aout", 8), ("agosto", 8), ("ago", 8),
-    ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9), ("setiembre", 9),
-    ("october", 10), ("oct", 10), ("octobre", 10), ("octubre", 10),
-    ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11),
-    ("december", 12), ("dec", 12), ("decembre", 12), ("diciembre", 12), ("dic", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("janvier", 1),
+    ("janv", 1),
+    ("enero", 1),
+    ("ene", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("fevrier", 2),
+    ("fevr", 2),
+    ("febrero", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("avril", 4),
+    ("avr", 4),
+    ("abril", 4),
+    ("abr", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juillet", 7),
+    ("juil", 7),
+    ("julio", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("ago", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
+    ("dic", 12),
 ];
 
 fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
@@ -68,7 +123,12 @@ fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
     let mut month = None;
     let mut year = None;
     for w in &words {
-        let digits = w.trim_end_matches("er").trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+        let digits = w
+            .trim_end_matches("er")
+            .trim_end_matches("st")
+            .trim_end_matches("nd")
+            .trim_end_matches("rd")
+            .trim_end_matches("th");
         if let Some(&(_, m)) = MONTHS.iter().find(|(name, _)| name == w) {
             if month.replace(m).is_some() {
                 return Err(DateProblem::Invalid(None));
@@ -107,7 +167,11 @@ pub fn from_serial(n: f64) -> Option<NaiveDate> {
 
 /// A whole number typed as text: `12`, `12.0`, `1,200`, `1 200`.
 pub fn parse_integer(text: &str) -> Option<i64> {
-    let t: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
     if let Ok(n) = t.parse::<i64>() {
         return Some(n);
     }
@@ -146,7 +210,13 @@ pub fn split_list(cell: &str, accept: &dyn Fn(&str) -> bool, commas: bool) -> Ve
             continue;
         }
         if commas && chunk.contains(',') && !accept(chunk) {
-            items.extend(chunk.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+            items.extend(
+                chunk
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from),
+            );
         } else {
             items.push(chunk.to_string());
         }
@@ -158,7 +228,9 @@ pub fn split_list(cell: &str, accept: &dyn Fn(&str) -> bool, commas: bool) -> Ve
 pub fn parse_sdg(text: &str) -> Option<String> {
     let folded = fold(text);
     let mut t = folded.as_str();
-    for prefix in ["sdg", "goal", "target", "odd", "ods", "objectif", "objetivo", "cible", "meta", "no.", "#"] {
+    for prefix in [
+        "sdg", "goal", "target", "odd", "ods", "objectif", "objetivo", "cible", "meta", "no.", "#",
+    ] {
         if let Some(rest) = t.strip_prefix(prefix) {
             t = rest.trim_start_matches([' ', ':', '-']);
         }
@@ -175,7 +247,10 @@ pub fn parse_sdg(text: &str) -> Option<String> {
         None => Some(g.to_string()),
         // `9.0` from a number cell means goal 9.
         Some("0") => Some(g.to_string()),
-        Some(tg) if (tg.len() <= 2 && tg.chars().all(|c| c.is_ascii_digit())) || (tg.len() == 1 && tg.chars().all(|c| c.is_ascii_lowercase())) => {
+        Some(tg)
+            if (tg.len() <= 2 && tg.chars().all(|c| c.is_ascii_digit()))
+                || (tg.len() == 1 && tg.chars().all(|c| c.is_ascii_lowercase())) =>
+        {
             Some(format!("{g}.{tg}"))
         }
         _ => None,
@@ -187,7 +262,21 @@ pub fn parse_tunis(text: &str) -> Option<String> {
     // Not `fold`: it would drop the "(d)" as a hint.
     let folded = text.trim().to_lowercase();
     let mut t = folded.as_str();
-    for prefix in ["paragraphs", "paragraph", "paragraphe", "parrafo", "párrafo", "párr.", "para.", "para", "par.", "parr.", "par", "§", "p."] {
+    for prefix in [
+        "paragraphs",
+        "paragraph",
+        "paragraphe",
+        "parrafo",
+        "párrafo",
+        "párr.",
+        "para.",
+        "para",
+        "par.",
+        "parr.",
+        "par",
+        "§",
+        "p.",
+    ] {
         if let Some(rest) = t.strip_prefix(prefix) {
             t = rest.trim_start();
             break;
@@ -217,7 +306,9 @@ pub fn is_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
 }
 
 /// An http(s) address, or the same with the scheme missing (then suggested).
@@ -228,7 +319,10 @@ pub fn check_url(s: &str) -> Result<(), Option<String>> {
         host.contains('.') && !host.starts_with('.') && !rest.chars().any(char::is_whitespace)
     };
     let lower = s.to_lowercase();
-    if let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) {
+    if let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
         return if valid_host(rest) { Ok(()) } else { Err(None) };
     }
     if valid_host(&lower) && !lower.contains("://") && !lower.contains('@') {
@@ -261,11 +355,23 @@ mod tests {
         assert_eq!(parse_date("1 de marzo de 2026"), Ok(d(2026, 3, 1)));
         assert_eq!(parse_date("March 1, 2026"), Ok(d(2026, 3, 1)));
         assert_eq!(parse_date("2026-03-01T00:00:00"), Ok(d(2026, 3, 1)));
-        assert_eq!(parse_date("12/31/2026"), Err(DateProblem::Invalid(Some("2026-12-31".into()))));
+        assert_eq!(
+            parse_date("12/31/2026"),
+            Err(DateProblem::Invalid(Some("2026-12-31".into())))
+        );
         assert_eq!(parse_date("31/02/2026"), Err(DateProblem::Invalid(None)));
-        assert!(matches!(parse_date("1/3/26"), Err(DateProblem::Ambiguous(_))));
-        assert!(matches!(parse_date("March 2026"), Err(DateProblem::Ambiguous(_))));
-        assert!(matches!(parse_date("soon"), Err(DateProblem::Invalid(None))));
+        assert!(matches!(
+            parse_date("1/3/26"),
+            Err(DateProblem::Ambiguous(_))
+        ));
+        assert!(matches!(
+            parse_date("March 2026"),
+            Err(DateProblem::Ambiguous(_))
+        ));
+        assert!(matches!(
+            parse_date("soon"),
+            Err(DateProblem::Invalid(None))
+        ));
     }
 
     #[test]
@@ -294,10 +400,16 @@ mod tests {
     #[test]
     fn splits_lists() {
         let none = |_: &str| false;
-        assert_eq!(split_list("C1; C2\nC3", &none, true), vec!["C1", "C2", "C3"]);
+        assert_eq!(
+            split_list("C1; C2\nC3", &none, true),
+            vec!["C1", "C2", "C3"]
+        );
         assert_eq!(split_list("C1, C2", &none, true), vec!["C1", "C2"]);
         let label = |s: &str| s == "Cultural diversity, and more";
-        assert_eq!(split_list("Cultural diversity, and more", &label, true), vec!["Cultural diversity, and more"]);
+        assert_eq!(
+            split_list("Cultural diversity, and more", &label, true),
+            vec!["Cultural diversity, and more"]
+        );
     }
 
     #[test]
@@ -305,7 +417,10 @@ mod tests {
         assert!(is_email("focal.point@itu.int"));
         assert!(!is_email("focal.point at itu.int"));
         assert_eq!(check_url("https://www.itu.int/wsis"), Ok(()));
-        assert_eq!(check_url("www.itu.int"), Err(Some("https://www.itu.int".into())));
+        assert_eq!(
+            check_url("www.itu.int"),
+            Err(Some("https://www.itu.int".into()))
+        );
         assert_eq!(check_url("n/a"), Err(None));
     }
 }

@@ -21,7 +21,6 @@ use cells::DateProblem;
 /// How many rows from the top a table's header row may be.
 const HEADER_SEARCH_ROWS: usize = 30;
 
-
 /// A typed value of one field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -111,9 +110,14 @@ pub struct Understood {
 impl Understood {
     pub fn of(sub: &Submission, schema: &Schema) -> Understood {
         let org = sub.form("organization");
-        let narrative_total = schema.sheet("narrative").map(|s| s.fields.len()).unwrap_or(0);
+        let narrative_total = schema
+            .sheet("narrative")
+            .map(|s| s.fields.len())
+            .unwrap_or(0);
         Understood {
-            organization: org.and_then(|o| o.text("acronym").or_else(|| o.text("name"))).map(String::from),
+            organization: org
+                .and_then(|o| o.text("acronym").or_else(|| o.text("name")))
+                .map(String::from),
             year: org.and_then(|o| o.int("year")),
             actions: sub.records("actions").len(),
             coordination: sub.records("coordination").len(),
@@ -124,9 +128,16 @@ impl Understood {
 
     /// "ITU, reporting year 2026: 14 actions, 3 coordination entries, narrative complete."
     pub fn sentence(&self) -> String {
-        let who = self.organization.as_deref().unwrap_or("Unnamed organization");
-        let year = self.year.map(|y| format!("reporting year {y}")).unwrap_or_else(|| "no reporting year".into());
-        let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let who = self
+            .organization
+            .as_deref()
+            .unwrap_or("Unnamed organization");
+        let year = self
+            .year
+            .map(|y| format!("reporting year {y}"))
+            .unwrap_or_else(|| "no reporting year".into());
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         let narrative = match (self.narrative_parts, self.narrative_total) {
             (0, _) => "no narrative".to_string(),
             (p, t) if p >= t => "narrative complete".to_string(),
@@ -135,7 +146,11 @@ impl Understood {
         format!(
             "{who}, {year}: {}, {}, {narrative}.",
             n(self.actions, "action", "actions"),
-            n(self.coordination, "coordination entry", "coordination entries")
+            n(
+                self.coordination,
+                "coordination entry",
+                "coordination entries"
+            )
         )
     }
 }
@@ -159,7 +174,13 @@ impl Context {
 
 /// Checks a workbook against the schema.
 pub fn validate(wb: &Workbook, schema: &Schema, ctx: &Context) -> (Submission, Vec<Finding>) {
-    let mut v = Validator { schema, ctx, json: wb.container.is_json(), findings: Vec::new(), places: HashMap::new() };
+    let mut v = Validator {
+        schema,
+        ctx,
+        json: wb.container.is_json(),
+        findings: Vec::new(),
+        places: HashMap::new(),
+    };
     let sub = v.run(wb);
     (sub, v.findings)
 }
@@ -186,19 +207,27 @@ impl Validator<'_> {
                 Some(i) => {
                     let first = found[i].map(|s| s.name.as_str()).unwrap_or("");
                     self.findings.push(
-                        Finding::new("sheet-ignored", Place::sheet(&sheet.name))
-                            .detail(format!("a second sheet for {}; sheet {first} is read", schema.sheets[i].label("en"))),
+                        Finding::new("sheet-ignored", Place::sheet(&sheet.name)).detail(format!(
+                            "a second sheet for {}; sheet {first} is read",
+                            schema.sheets[i].label("en")
+                        )),
                     );
                 }
-                None => self.findings.push(Finding::new("sheet-ignored", Place::sheet(&sheet.name))),
+                None => self
+                    .findings
+                    .push(Finding::new("sheet-ignored", Place::sheet(&sheet.name))),
             }
         }
         for name in &wb.skipped {
             if !crate::template::is_own_sheet(name) {
-                self.findings.push(Finding::new("sheet-ignored", Place::sheet(name)));
+                self.findings
+                    .push(Finding::new("sheet-ignored", Place::sheet(name)));
             }
         }
-        let mut sub = Submission { schema_version: schema.version.clone(), sheets: BTreeMap::new() };
+        let mut sub = Submission {
+            schema_version: schema.version.clone(),
+            sheets: BTreeMap::new(),
+        };
         for (si, def) in schema.sheets.iter().enumerate() {
             let Some(sheet) = found[si] else {
                 if def.required {
@@ -225,7 +254,11 @@ impl Validator<'_> {
     fn place(&self, sheet: &Sheet, layout: Layout, row: usize, col: usize, column: &str) -> Place {
         let cell = if self.json {
             match layout {
-                Layout::Table => format!("[{}].{}", row.saturating_sub(1), sheet.keys.get(col).map(String::as_str).unwrap_or("")),
+                Layout::Table => format!(
+                    "[{}].{}",
+                    row.saturating_sub(1),
+                    sheet.keys.get(col).map(String::as_str).unwrap_or("")
+                ),
                 Layout::Form => format!(".{}", sheet.cell(row, 0).display()),
             }
         } else {
@@ -243,24 +276,33 @@ impl Validator<'_> {
         // field index -> (row, column of the value)
         let mut rows: HashMap<usize, (usize, usize)> = HashMap::new();
         for (r, row) in sheet.rows.iter().enumerate() {
-            let Some(lc) = row.iter().position(|v| !v.is_blank()) else { continue };
+            let Some(lc) = row.iter().position(|v| !v.is_blank()) else {
+                continue;
+            };
             let label = row[lc].display();
             let has_value = row.iter().skip(lc + 1).any(|v| !v.is_blank());
             match self.schema.field_for_label(si, &label) {
-                Some(fi) if rows.contains_key(&fi) => {
-                    if has_value {
-                        self.findings.push(
-                            Finding::new("row-ignored", self.place(sheet, Layout::Form, r, lc, &label))
-                                .value(label.trim())
-                                .detail("a second row for this field; the first is read"),
-                        );
-                    }
+                Some(fi) if rows.contains_key(&fi) && has_value => {
+                    self.findings.push(
+                        Finding::new(
+                            "row-ignored",
+                            self.place(sheet, Layout::Form, r, lc, &label),
+                        )
+                        .value(label.trim())
+                        .detail("a second row for this field; the first is read"),
+                    );
                 }
                 Some(fi) => {
                     rows.insert(fi, (r, lc + 1));
                 }
                 None if has_value => {
-                    self.findings.push(Finding::new("row-ignored", self.place(sheet, Layout::Form, r, lc, &label)).value(label.trim()));
+                    self.findings.push(
+                        Finding::new(
+                            "row-ignored",
+                            self.place(sheet, Layout::Form, r, lc, &label),
+                        )
+                        .value(label.trim()),
+                    );
                 }
                 None => {}
             }
@@ -276,8 +318,14 @@ impl Validator<'_> {
                     }
                 }
                 None if field.required => self.findings.push(
-                    Finding::new("required-missing", Place { column: Some(field.label("en").to_string()), ..Place::sheet(&sheet.name) })
-                        .detail(format!("no row labelled {}", names(&field.labels))),
+                    Finding::new(
+                        "required-missing",
+                        Place {
+                            column: Some(field.label("en").to_string()),
+                            ..Place::sheet(&sheet.name)
+                        },
+                    )
+                    .detail(format!("no row labelled {}", names(&field.labels))),
                 ),
                 None => {}
             }
@@ -289,8 +337,15 @@ impl Validator<'_> {
     fn table(&mut self, si: usize, def: &SheetDef, sheet: &Sheet) -> Vec<Record> {
         let Some(header) = self.header_row(si, sheet) else {
             self.findings.push(
-                Finding::new("header-missing", Place::sheet(&sheet.name))
-                    .expected(format!("a row of column titles such as {}", def.fields.iter().take(3).map(|f| f.label("en")).collect::<Vec<_>>().join(", "))),
+                Finding::new("header-missing", Place::sheet(&sheet.name)).expected(format!(
+                    "a row of column titles such as {}",
+                    def.fields
+                        .iter()
+                        .take(3)
+                        .map(|f| f.label("en"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
             return Vec::new();
         };
@@ -299,20 +354,42 @@ impl Validator<'_> {
             if v.is_blank() {
                 continue;
             }
-            let title = v.display().trim().to_string();
+            // The template marks required columns with `*`; the place names the column without it.
+            let title = v
+                .display()
+                .trim()
+                .trim_end_matches('*')
+                .trim_end()
+                .to_string();
             match self.schema.field_for_label(si, &title) {
                 Some(fi) if columns[fi].is_some() => self.findings.push(
-                    Finding::new("column-duplicate", self.place(sheet, Layout::Table, header, c, &title)).value(title.clone()),
+                    Finding::new(
+                        "column-duplicate",
+                        self.place(sheet, Layout::Table, header, c, &title),
+                    )
+                    .value(title.clone()),
                 ),
                 Some(fi) => columns[fi] = Some((c, title)),
-                None => self.findings.push(Finding::new("column-ignored", self.place(sheet, Layout::Table, header, c, &title)).value(title.clone())),
+                None => self.findings.push(
+                    Finding::new(
+                        "column-ignored",
+                        self.place(sheet, Layout::Table, header, c, &title),
+                    )
+                    .value(title.clone()),
+                ),
             }
         }
         for (fi, field) in def.fields.iter().enumerate() {
             if field.required && columns[fi].is_none() {
                 self.findings.push(
-                    Finding::new("column-missing", Place { column: Some(field.label("en").to_string()), ..Place::sheet(&sheet.name) })
-                        .expected(format!("a column titled {}", names(&field.labels))),
+                    Finding::new(
+                        "column-missing",
+                        Place {
+                            column: Some(field.label("en").to_string()),
+                            ..Place::sheet(&sheet.name)
+                        },
+                    )
+                    .expected(format!("a column titled {}", names(&field.labels))),
                 );
             }
         }
@@ -321,12 +398,18 @@ impl Validator<'_> {
             if sheet.rows[r].iter().all(Value::is_blank) {
                 continue;
             }
-            let mut record = Record { row: r as u32 + 1, values: BTreeMap::new() };
+            let mut record = Record {
+                row: r as u32 + 1,
+                values: BTreeMap::new(),
+            };
             let index = records.len();
             for (fi, field) in def.fields.iter().enumerate() {
-                let Some((c, title)) = &columns[fi] else { continue };
+                let Some((c, title)) = &columns[fi] else {
+                    continue;
+                };
                 let place = self.place(sheet, Layout::Table, r, *c, title);
-                self.places.insert((si, index, field.id.clone()), place.clone());
+                self.places
+                    .insert((si, index, field.id.clone()), place.clone());
                 if let Some(v) = self.value(field, sheet.cell(r, *c), &place) {
                     record.values.insert(field.id.clone(), v);
                 }
@@ -336,8 +419,17 @@ impl Validator<'_> {
         }
         if records.is_empty() && def.required {
             let first = columns.iter().flatten().map(|(c, _)| *c).min().unwrap_or(0);
-            let place = self.place(sheet, Layout::Table, header + 1, first, def.fields.first().map(|f| f.label("en")).unwrap_or(""));
-            self.findings.push(Finding::new("required-missing", place).detail(format!("at least one row of {} is needed", def.label("en"))));
+            let place = self.place(
+                sheet,
+                Layout::Table,
+                header + 1,
+                first,
+                def.fields.first().map(|f| f.label("en")).unwrap_or(""),
+            );
+            self.findings.push(
+                Finding::new("required-missing", place)
+                    .detail(format!("at least one row of {} is needed", def.label("en"))),
+            );
         }
         records
     }
@@ -346,7 +438,12 @@ impl Validator<'_> {
     fn header_row(&self, si: usize, sheet: &Sheet) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
         for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-            let n = row.iter().filter(|v| matches!(v, Value::Text(t) if self.schema.field_for_label(si, t).is_some())).count();
+            let n = row
+                .iter()
+                .filter(
+                    |v| matches!(v, Value::Text(t) if self.schema.field_for_label(si, t).is_some()),
+                )
+                .count();
             if n >= 2 && best.is_none_or(|(_, m)| n > m) {
                 best = Some((r, n));
             }
@@ -357,12 +454,14 @@ impl Validator<'_> {
     /// Reads one cell as its field's type; findings for what does not fit.
     fn value(&mut self, field: &FieldDef, v: &Value, place: &Place) -> Option<FieldValue> {
         if let Value::Error(e) = v {
-            self.findings.push(Finding::new("formula-error", place.clone()).value(e.clone()));
+            self.findings
+                .push(Finding::new("formula-error", place.clone()).value(e.clone()));
             return None;
         }
         if v.is_blank() {
             if field.required {
-                self.findings.push(Finding::new("required-missing", place.clone()));
+                self.findings
+                    .push(Finding::new("required-missing", place.clone()));
             }
             return None;
         }
@@ -372,9 +471,17 @@ impl Validator<'_> {
             FieldType::Text | FieldType::Id | FieldType::Ref => {
                 let n = text.chars().count();
                 if let Some(max) = field.max_len.filter(|m| n > *m) {
-                    self.findings.push(err("too-long").detail(format!("{n} characters")).expected(format!("at most {max} characters")));
+                    self.findings.push(
+                        err("too-long")
+                            .detail(format!("{n} characters"))
+                            .expected(format!("at most {max} characters")),
+                    );
                 } else if let Some(min) = field.warn_below.filter(|m| n < *m) {
-                    self.findings.push(err("too-short").detail(format!("{n} characters")).expected(format!("at least {min} characters")));
+                    self.findings.push(
+                        err("too-short")
+                            .detail(format!("{n} characters"))
+                            .expected(format!("at least {min} characters")),
+                    );
                 }
                 Some(FieldValue::Text(text))
             }
@@ -384,7 +491,9 @@ impl Validator<'_> {
             }
             FieldType::Yesno => match v {
                 Value::Bool(b) => Some(FieldValue::Bool(*b)),
-                _ => self.code("yesno", &text, place).map(|c| FieldValue::Bool(c == "yes")),
+                _ => self
+                    .code("yesno", &text, place)
+                    .map(|c| FieldValue::Bool(c == "yes")),
             },
             FieldType::List => Some(FieldValue::List(self.list(field, &text, place))),
             FieldType::Year => {
@@ -393,12 +502,18 @@ impl Validator<'_> {
                     _ => cells::parse_integer(&text),
                 };
                 let Some(n) = n else {
-                    self.findings.push(err("not-a-number").expected("a year such as 2026"));
+                    self.findings
+                        .push(err("not-a-number").expected("a year such as 2026"));
                     return None;
                 };
-                let (min, max) = (field.min.unwrap_or(2005), cells::year_of(self.ctx.today) as i64);
+                let (min, max) = (
+                    field.min.unwrap_or(2005),
+                    cells::year_of(self.ctx.today) as i64,
+                );
                 if n < min || n > max {
-                    self.findings.push(err("year-out-of-range").expected(format!("a year from {min} to {max}")));
+                    self.findings.push(
+                        err("year-out-of-range").expected(format!("a year from {min} to {max}")),
+                    );
                     return None;
                 }
                 Some(FieldValue::Int(n))
@@ -410,16 +525,20 @@ impl Validator<'_> {
                     _ => cells::parse_integer(&text),
                 };
                 let Some(n) = n else {
-                    self.findings.push(err("not-a-number").expected("a whole number"));
+                    self.findings
+                        .push(err("not-a-number").expected("a whole number"));
                     return None;
                 };
                 let (min, max) = (field.min.unwrap_or(i64::MIN), field.max.unwrap_or(i64::MAX));
                 if n < min || n > max {
-                    self.findings.push(err("out-of-range").expected(format!("a whole number from {min} to {max}")));
+                    self.findings.push(
+                        err("out-of-range").expected(format!("a whole number from {min} to {max}")),
+                    );
                     return None;
                 }
                 if let Some(w) = field.warn_above.filter(|w| n > *w) {
-                    self.findings.push(err("above-typical").expected(format!("usually at most {w}")));
+                    self.findings
+                        .push(err("above-typical").expected(format!("usually at most {w}")));
                 }
                 Some(FieldValue::Int(n))
             }
@@ -427,14 +546,20 @@ impl Validator<'_> {
                 if cells::is_email(&text) {
                     Some(FieldValue::Text(text))
                 } else {
-                    self.findings.push(err("email-invalid").expected("one address such as name@example.org"));
+                    self.findings.push(
+                        err("email-invalid").expected("one address such as name@example.org"),
+                    );
                     None
                 }
             }
             FieldType::Url => match cells::check_url(&text) {
                 Ok(()) => Some(FieldValue::Text(text)),
                 Err(fix) => {
-                    self.findings.push(err("url-invalid").expected("an address starting with https://").suggest(fix.into_iter().collect()));
+                    self.findings.push(
+                        err("url-invalid")
+                            .expected("an address starting with https://")
+                            .suggest(fix.into_iter().collect()),
+                    );
                     None
                 }
             },
@@ -446,11 +571,19 @@ impl Validator<'_> {
             Value::Date(d) => Some(*d),
             Value::Number(n) => match cells::from_serial(*n) {
                 Some(d) => {
-                    self.findings.push(Finding::new("date-serial", place.clone()).value(text).detail(format!("read as {d}")));
+                    self.findings.push(
+                        Finding::new("date-serial", place.clone())
+                            .value(text)
+                            .detail(format!("read as {d}")),
+                    );
                     Some(d)
                 }
                 None => {
-                    self.findings.push(Finding::new("date-invalid", place.clone()).value(text).expected("a date such as 2026-03-01"));
+                    self.findings.push(
+                        Finding::new("date-invalid", place.clone())
+                            .value(text)
+                            .expected("a date such as 2026-03-01"),
+                    );
                     None
                 }
             },
@@ -467,7 +600,10 @@ impl Validator<'_> {
                 }
                 Err(DateProblem::Ambiguous(why)) => {
                     self.findings.push(
-                        Finding::new("date-ambiguous", place.clone()).value(text).detail(why).expected("a date such as 2026-03-01"),
+                        Finding::new("date-ambiguous", place.clone())
+                            .value(text)
+                            .detail(why)
+                            .expected("a date such as 2026-03-01"),
                     );
                     None
                 }
@@ -480,7 +616,11 @@ impl Validator<'_> {
         match self.schema.lookup(vocab, text) {
             Some((term, m)) => {
                 if m == crate::schema::Match::Spelling && term.code != text {
-                    self.findings.push(Finding::new("label-for-code", place.clone()).value(text).detail(format!("read as {}", term.code)));
+                    self.findings.push(
+                        Finding::new("label-for-code", place.clone())
+                            .value(text)
+                            .detail(format!("read as {}", term.code)),
+                    );
                 }
                 Some(term.code.clone())
             }
@@ -501,7 +641,12 @@ impl Validator<'_> {
         let reference = Reference::current();
         let resolve = |item: &str| -> Option<(String, bool)> {
             if let Some(vocab) = &field.vocabulary {
-                return schema.lookup(vocab, item).map(|(t, m)| (t.code.clone(), m == crate::schema::Match::Spelling && t.code != item));
+                return schema.lookup(vocab, item).map(|(t, m)| {
+                    (
+                        t.code.clone(),
+                        m == crate::schema::Match::Spelling && t.code != item,
+                    )
+                });
             }
             match field.item {
                 Some(ItemKind::Sdg) => cells::parse_sdg(item).map(|c| (c, false)),
@@ -523,10 +668,15 @@ impl Validator<'_> {
             match resolve(&item) {
                 Some((code, spelled)) => {
                     if spelled {
-                        self.findings.push(Finding::new("label-for-code", place.clone()).value(item.clone()).detail(format!("read as {code}")));
+                        self.findings.push(
+                            Finding::new("label-for-code", place.clone())
+                                .value(item.clone())
+                                .detail(format!("read as {code}")),
+                        );
                     }
                     if out.contains(&code) {
-                        self.findings.push(Finding::new("list-duplicate", place.clone()).value(item));
+                        self.findings
+                            .push(Finding::new("list-duplicate", place.clone()).value(item));
                     } else {
                         out.push(code);
                     }
@@ -538,7 +688,12 @@ impl Validator<'_> {
                         (None, Some(ItemKind::Tunis)) => ("a paragraph from 1 to 122, with a letter if needed: 35(d)".to_string(), Vec::new()),
                         (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(&item)),
                     };
-                    self.findings.push(Finding::new("not-in-vocabulary", place.clone()).value(item).expected(expected).suggest(suggestions));
+                    self.findings.push(
+                        Finding::new("not-in-vocabulary", place.clone())
+                            .value(item)
+                            .expected(expected)
+                            .suggest(suggestions),
+                    );
                 }
             }
         }
@@ -548,45 +703,74 @@ impl Validator<'_> {
     /// The schema's checks across the fields of one record.
     fn rules(&mut self, si: usize, def: &SheetDef, index: usize, record: &Record) {
         for rule in &def.rules {
-            let place = |f: &str| self.places.get(&(si, index, f.to_string())).cloned().unwrap_or_default();
+            let place = |f: &str| {
+                self.places
+                    .get(&(si, index, f.to_string()))
+                    .cloned()
+                    .unwrap_or_default()
+            };
             match rule {
                 Rule::DateOrder { first, then } => {
-                    if let (Some(a), Some(b)) = (record.date(first), record.date(then)) {
-                        if a > b {
-                            let f = Finding::new("date-order", place(then)).value(b.to_string()).detail(format!("starts {a}"));
-                            self.findings.push(f);
-                        }
+                    if let (Some(a), Some(b)) = (record.date(first), record.date(then))
+                        && a > b
+                    {
+                        let f = Finding::new("date-order", place(then))
+                            .value(b.to_string())
+                            .detail(format!("starts {a}"));
+                        self.findings.push(f);
                     }
                 }
                 Rule::NotMoreThan { field, limit } => {
-                    if let (Some(a), Some(b)) = (record.int(field), record.int(limit)) {
-                        if a > b {
-                            let f = Finding::new("developing-exceeds-total", place(field))
-                                .value(a.to_string())
-                                .expected(format!("at most {b}, the {}", def.field(limit).map(|f| f.label("en")).unwrap_or(limit)));
-                            self.findings.push(f);
-                        }
+                    if let (Some(a), Some(b)) = (record.int(field), record.int(limit))
+                        && a > b
+                    {
+                        let f = Finding::new("developing-exceeds-total", place(field))
+                            .value(a.to_string())
+                            .expected(format!(
+                                "at most {b}, the number of {}",
+                                def.field(limit)
+                                    .map(|f| f.label("en").to_lowercase())
+                                    .unwrap_or(limit.clone())
+                            ));
+                        self.findings.push(f);
                     }
                 }
                 Rule::WithinParent { field, parent } => {
-                    let Some(parent_code) = record.text(parent) else { continue };
-                    let vocab = def.field(field).and_then(|f| f.vocabulary.as_deref()).and_then(|v| self.schema.vocabulary(v));
+                    let Some(parent_code) = record.text(parent) else {
+                        continue;
+                    };
+                    let vocab = def
+                        .field(field)
+                        .and_then(|f| f.vocabulary.as_deref())
+                        .and_then(|v| self.schema.vocabulary(v));
                     for code in record.list(field) {
-                        let term_parent = vocab.and_then(|v| v.terms.iter().find(|t| &t.code == code)).and_then(|t| t.parent.as_deref());
+                        let term_parent = vocab
+                            .and_then(|v| v.terms.iter().find(|t| &t.code == code))
+                            .and_then(|t| t.parent.as_deref());
                         if term_parent.is_some_and(|p| p != parent_code) {
                             let f = Finding::new("issue-outside-cluster", place(field))
                                 .value(code.clone())
-                                .detail(format!("{code} is under {}, the row's cluster is {parent_code}", term_parent.unwrap_or("")));
+                                .detail(format!(
+                                    "{code} is under {}, the row's cluster is {parent_code}",
+                                    term_parent.unwrap_or("")
+                                ));
                             self.findings.push(f);
                         }
                     }
                 }
-                Rule::NotFutureWhen { field, when, equals } => {
-                    if let (Some(d), Some(w)) = (record.date(field), record.text(when)) {
-                        if w == equals && d > self.ctx.today {
-                            let f = Finding::new("completed-future-end", place(field)).value(d.to_string()).detail(format!("{when} is {w}"));
-                            self.findings.push(f);
-                        }
+                Rule::NotFutureWhen {
+                    field,
+                    when,
+                    equals,
+                } => {
+                    if let (Some(d), Some(w)) = (record.date(field), record.text(when))
+                        && w == equals
+                        && d > self.ctx.today
+                    {
+                        let f = Finding::new("completed-future-end", place(field))
+                            .value(d.to_string())
+                            .detail(format!("{when} is {w}"));
+                        self.findings.push(f);
                     }
                 }
             }
@@ -601,29 +785,68 @@ impl Validator<'_> {
                 FieldType::Id => {
                     let mut seen: HashMap<&str, usize> = HashMap::new();
                     for (i, r) in records.iter().enumerate() {
-                        let Some(id) = r.text(&field.id) else { continue };
+                        let Some(id) = r.text(&field.id) else {
+                            continue;
+                        };
                         if let Some(&first) = seen.get(id) {
-                            let place = self.places.get(&(si, i, field.id.clone())).cloned().unwrap_or_default();
-                            let first_row = records[first].row;
-                            self.findings.push(Finding::new("id-duplicate", place).value(id).detail(format!("also used in row {first_row}")));
+                            let place = self
+                                .places
+                                .get(&(si, i, field.id.clone()))
+                                .cloned()
+                                .unwrap_or_default();
+                            let first_place = self
+                                .places
+                                .get(&(si, first, field.id.clone()))
+                                .and_then(|p| p.cell.clone())
+                                .unwrap_or_default();
+                            self.findings.push(
+                                Finding::new("id-duplicate", place)
+                                    .value(id)
+                                    .detail(format!("also used at {first_place}")),
+                            );
                         } else {
                             seen.insert(id, i);
                         }
                     }
                 }
                 FieldType::Ref => {
-                    let Some((sheet, target)) = field.references.as_deref().and_then(|r| r.split_once('.')) else { continue };
-                    let ids: HashSet<&str> = sub.records(sheet).iter().filter_map(|r| r.text(target)).collect();
+                    let Some((sheet, target)) =
+                        field.references.as_deref().and_then(|r| r.split_once('.'))
+                    else {
+                        continue;
+                    };
+                    let ids: HashSet<&str> = sub
+                        .records(sheet)
+                        .iter()
+                        .filter_map(|r| r.text(target))
+                        .collect();
                     if !sub.sheets.contains_key(sheet) {
                         continue;
                     }
                     for (i, r) in records.iter().enumerate() {
-                        let Some(id) = r.text(&field.id) else { continue };
+                        let Some(id) = r.text(&field.id) else {
+                            continue;
+                        };
                         if !ids.contains(id) {
-                            let place = self.places.get(&(si, i, field.id.clone())).cloned().unwrap_or_default();
-                            let candidates: Vec<(String, String)> = ids.iter().map(|x| (crate::text::compact(x), x.to_string())).collect();
-                            let suggestions = crate::text::closest(&crate::text::compact(id), candidates.iter().map(|(k, v)| (k.as_str(), v.as_str())), 3);
-                            let target_sheet = self.schema.sheet(sheet).map(|s| s.label("en")).unwrap_or(sheet);
+                            let place = self
+                                .places
+                                .get(&(si, i, field.id.clone()))
+                                .cloned()
+                                .unwrap_or_default();
+                            let candidates: Vec<(String, String)> = ids
+                                .iter()
+                                .map(|x| (crate::text::compact(x), x.to_string()))
+                                .collect();
+                            let suggestions = crate::text::closest(
+                                &crate::text::compact(id),
+                                candidates.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                                3,
+                            );
+                            let target_sheet = self
+                                .schema
+                                .sheet(sheet)
+                                .map(|s| s.label("en"))
+                                .unwrap_or(sheet);
                             self.findings.push(
                                 Finding::new("reference-missing", place)
                                     .value(id)
@@ -657,12 +880,18 @@ fn names(labels: &crate::schema::Labels) -> String {
 /// "one of: planned, ongoing, completed, discontinued", or for long lists the
 /// vocabulary's name and a few codes.
 fn expected_codes(schema: &Schema, vocab: &str) -> String {
-    let Some(v) = schema.vocabulary(vocab) else { return String::new() };
+    let Some(v) = schema.vocabulary(vocab) else {
+        return String::new();
+    };
     let codes: Vec<&str> = v.terms.iter().map(|t| t.code.as_str()).collect();
     if codes.len() <= 10 {
         format!("one of: {}", codes.join(", "))
     } else {
-        format!("a code of {} ({}, ...), or its label", crate::schema::label_in(&v.labels, "en"), codes[..4].join(", "))
+        format!(
+            "a code of {} ({}, ...), or its label",
+            crate::schema::label_in(&v.labels, "en"),
+            codes[..4].join(", ")
+        )
     }
 }
 
@@ -689,7 +918,12 @@ impl FileReport {
 }
 
 /// Reads and validates one file (or folder of CSV files).
-pub fn check_path(path: &std::path::Path, schema: &Schema, ctx: &Context, limits: &crate::read::Limits) -> FileReport {
+pub fn check_path(
+    path: &std::path::Path,
+    schema: &Schema,
+    ctx: &Context,
+    limits: &crate::read::Limits,
+) -> FileReport {
     let want = |name: &str| schema.sheet_for_name(name).is_some();
     let read = crate::read::read_path(path, limits, &want);
     report(path.display().to_string(), read, schema, ctx)

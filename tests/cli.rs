@@ -1,0 +1,215 @@
+//! The command line as people run it: exit status, stdout and stderr together,
+//! snapshotted, on the bundled example submissions.
+
+use std::process::Command;
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+use crate::common::{Book, repo, s, tempdir, write};
+
+/// `cstd` run from the repository root, on a fixed date (findings such as
+/// "ends in the future" depend on it).
+pub fn cstd() -> Command {
+    let mut c = Command::new(get_cargo_bin("cstd"));
+    c.current_dir(repo()).env("CSTD_TODAY", "2026-11-28");
+    c
+}
+
+const EXAMPLES: &[&str] = &[
+    "eclac",
+    "escap.xlsx",
+    "icann.json",
+    "isoc.zip",
+    "itu.xlsx",
+    "oecd.xlsx",
+    "oif.xlsx",
+    "unctad.xlsx",
+    "undesa.ods",
+    "undp.json",
+    "unesco.xlsx",
+    "who.xlsx",
+    "wipo.xls",
+];
+
+#[test]
+fn validate_each_example_as_text() {
+    for name in EXAMPLES {
+        let path = format!("submissions/2026/{name}");
+        insta::with_settings!({ snapshot_suffix => name.replace('.', "_"), description => path.clone() }, {
+            assert_cmd_snapshot!(cstd().args(["validate", &path]));
+        });
+    }
+}
+
+#[test]
+fn validate_all_examples_as_json() {
+    assert_cmd_snapshot!(cstd().args(["validate", "--format", "json", "submissions/2026"]));
+}
+
+#[test]
+fn the_examples_folder_has_what_the_readme_promises() {
+    let out = cstd()
+        .args(["validate", "submissions/2026"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a cut attachment makes the run exit 2"
+    );
+    assert!(
+        text.ends_with("13 files: 9 can be accepted, 3 with errors, 1 cannot be read\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn exit_status_says_whether_the_submission_can_be_accepted() {
+    let ok = cstd()
+        .args(["validate", "submissions/2026/itu.xlsx"])
+        .status()
+        .unwrap();
+    let errors = cstd()
+        .args(["validate", "submissions/2026/who.xlsx"])
+        .status()
+        .unwrap();
+    let unreadable = cstd()
+        .args(["validate", "submissions/2026/escap.xlsx"])
+        .status()
+        .unwrap();
+    assert_eq!(
+        (ok.code(), errors.code(), unreadable.code()),
+        (Some(0), Some(1), Some(2))
+    );
+}
+
+#[test]
+fn findings_in_french() {
+    assert_cmd_snapshot!(cstd().args(["validate", "--lang", "fr", "submissions/2026/who.xlsx"]));
+}
+
+#[test]
+fn long_groups_are_cut_and_say_so() {
+    let mut book = Book::valid();
+    for r in 5..30 {
+        book = book.set("Actions", &format!("A{r}"), s(&format!("X{r}")));
+    }
+    let dir = tempdir();
+    let path = write(dir.path(), "many.xlsx", &book.xlsx());
+    let out = cstd().args(["validate"]).arg(&path).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("... and 165 more of this kind (--all shows them)"),
+        "{text}"
+    );
+    let all = cstd()
+        .args(["validate", "--all"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(all.stdout).unwrap();
+    assert!(
+        !text.contains("more of this kind") && text.contains("Actions!B29"),
+        "{text}"
+    );
+}
+
+#[test]
+fn annotate_marks_each_problem_cell() {
+    let dir = tempdir();
+    let out = dir.path().join("who-annotated.xlsx");
+    let status = cstd()
+        .args(["validate", "submissions/2026/who.xlsx", "--annotate"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    // The copy is a workbook that reads back with the same values, a Findings
+    // sheet first, and a note at each problem cell.
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut comments = String::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        if f.name().unwrap().contains("comments") {
+            std::io::Read::read_to_string(&mut f, &mut comments).unwrap();
+        }
+    }
+    assert!(
+        comments.contains("C7.e-helth") && comments.contains("did you mean"),
+        "{comments}"
+    );
+    let copy = cstd().args(["validate"]).arg(&out).output().unwrap();
+    let text = String::from_utf8(copy.stdout).unwrap();
+    assert!(
+        text.contains("Actions!P5 (WSIS action lines)") && text.contains("sheet-ignored"),
+        "{text}"
+    );
+}
+
+#[test]
+fn template_validates_to_required_values_only() {
+    let dir = tempdir();
+    for lang in ["en", "fr", "es"] {
+        let path = dir.path().join(format!("template-{lang}.xlsx"));
+        let status = cstd()
+            .args(["template", "--lang", lang, "-o"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = cstd()
+            .args(["validate", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let codes: Vec<&str> = json["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| *c == "required-missing"),
+            "{lang}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn help_and_errors() {
+    assert_cmd_snapshot!(cstd().arg("--help"));
+    assert_cmd_snapshot!(cstd().args(["explain", "not-in-vocabulary"]));
+    assert_cmd_snapshot!(cstd().args(["explain", "not-in-vocabulay"]));
+    assert_cmd_snapshot!(cstd().args(["validate", "no/such/file.xlsx"]));
+}
+
+#[test]
+fn schema_outputs_derive_from_the_schema_file() {
+    let md = cstd().args(["schema"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    let schema = cstd::schema::Schema::current();
+    for sheet in &schema.sheets {
+        for f in &sheet.fields {
+            assert!(
+                md.contains(&format!("`{}`", f.id)),
+                "{} missing from the docs",
+                f.id
+            );
+        }
+    }
+    for k in cstd::findings::catalogue() {
+        assert!(md.contains(&format!("`{}`", k.code)));
+    }
+    let js = cstd()
+        .args(["schema", "--format", "json-schema"])
+        .output()
+        .unwrap();
+    let js: serde_json::Value = serde_json::from_slice(&js.stdout).unwrap();
+    let status = &js["properties"]["actions"]["items"]["properties"]["status"]["enum"];
+    assert_eq!(
+        status,
+        &serde_json::json!(["planned", "ongoing", "completed", "discontinued"])
+    );
+}

@@ -1,0 +1,528 @@
+//! Every kind of finding in the catalogue, provoked from a real file, at the
+//! place a person would look for it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use cstd::findings::{Finding, catalogue};
+use cstd::read::Limits;
+use cstd::schema::Schema;
+use cstd::validate::{Context, FileReport, check_path};
+
+use crate::common::{Book, C, raw_cell, raw_xlsx, s, tempdir, write, zip};
+
+fn ctx() -> Context {
+    Context {
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    }
+}
+
+fn check(path: &Path) -> FileReport {
+    check_path(path, Schema::current(), &ctx(), &Limits::default())
+}
+
+/// A case: a file, the code it must raise, and where (`Sheet!A1`, or "" for the file).
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    bytes: Vec<u8>,
+    code: &'static str,
+    place: &'static str,
+}
+
+fn case(
+    name: &'static str,
+    file: &'static str,
+    bytes: Vec<u8>,
+    code: &'static str,
+    place: &'static str,
+) -> Case {
+    Case {
+        name,
+        file,
+        bytes,
+        code,
+        place,
+    }
+}
+
+fn place_of(f: &Finding) -> String {
+    match (&f.place.sheet, &f.place.cell) {
+        (Some(s), Some(c)) if c.starts_with('[') || c.starts_with('.') => format!("{s}{c}"),
+        (Some(s), Some(c)) => format!("{s}!{c}"),
+        (Some(s), None) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn xlsx(b: Book) -> Vec<u8> {
+    b.xlsx()
+}
+
+fn cases() -> Vec<Case> {
+    let v = Book::valid;
+    let cfb_encrypted = {
+        // A compound file (the container of encrypted Office files) holding the
+        // EncryptedPackage stream name, as Excel writes it when a password is set.
+        let mut b = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        b.resize(512, 0);
+        b.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        b.resize(2048, 0);
+        b
+    };
+    let bomb = {
+        let big = vec![b' '; 60 * 1024 * 1024];
+        raw_xlsx(
+            &raw_cell("A1", "Action ID").to_string(),
+            &[("xl/padding.xml", &big)],
+        )
+    };
+    let lying_strings = raw_xlsx(
+        &raw_cell("A1", "x"),
+        &[("xl/sharedStrings.xml", br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>a</t></si></sst>"#)],
+    );
+    let last_cell = raw_xlsx(
+        &format!(
+            r#"<row r="1048576">{}</row>"#,
+            raw_cell("XFD1048576", "far away")
+        ),
+        &[],
+    );
+    let formula = raw_xlsx(
+        &format!(
+            r#"<row r="1">{}{}</row><row r="2"><c r="A2" t="inlineStr"><is><t>A1</t></is></c><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>"#,
+            raw_cell("A1", "Action ID"),
+            raw_cell("B1", "Title")
+        ),
+        &[],
+    );
+    let mut truncated = v().xlsx();
+    truncated.truncate(truncated.len() / 2);
+    let csv_zip = zip(&[
+        (
+            "organization.csv",
+            "Acronym;ITU\nOrganization name;Union internationale des télécommunications\n"
+                .as_bytes(),
+        ),
+        ("actions.csv", b"Action ID;Title\nA1;Forum\n"),
+    ]);
+    vec![
+        case(
+            "empty file",
+            "empty.xlsx",
+            Vec::new(),
+            "file-unreadable",
+            "",
+        ),
+        case(
+            "password-protected workbook",
+            "locked.xlsx",
+            cfb_encrypted,
+            "file-encrypted",
+            "",
+        ),
+        case(
+            "attachment cut in half",
+            "cut.xlsx",
+            truncated,
+            "file-truncated",
+            "",
+        ),
+        case(
+            "a PDF sent by mistake",
+            "report.pdf",
+            b"%PDF-1.7\n...".to_vec(),
+            "file-format-unknown",
+            "",
+        ),
+        case("zip bomb", "bomb.xlsx", bomb, "limit-exceeded", ""),
+        case(
+            "shared strings declaring four billion",
+            "sst.xlsx",
+            lying_strings,
+            "limit-exceeded",
+            "",
+        ),
+        case(
+            "a cell at XFD1048576",
+            "far.xlsx",
+            last_cell,
+            "limit-exceeded",
+            "Actions",
+        ),
+        case(
+            "no Actions sheet",
+            "f.xlsx",
+            xlsx(v().without_sheet("Actions")),
+            "sheet-missing",
+            "",
+        ),
+        case(
+            "an extra sheet",
+            "f.xlsx",
+            xlsx(v().with_sheet("Budget notes", vec![vec![s("x")]])),
+            "sheet-ignored",
+            "Budget notes",
+        ),
+        case(
+            "Actions without a header",
+            "f.xlsx",
+            xlsx(
+                v().without_sheet("Actions")
+                    .with_sheet("Actions", vec![vec![s("see attached")]]),
+            ),
+            "header-missing",
+            "Actions",
+        ),
+        case(
+            "no Status column",
+            "f.xlsx",
+            xlsx(v().set("Actions", "N2", s("State of play"))),
+            "column-missing",
+            "Actions",
+        ),
+        case(
+            "an unknown column",
+            "f.xlsx",
+            xlsx(v().set("Actions", "Q2", s("Budget (USD)"))),
+            "column-ignored",
+            "Actions!Q2",
+        ),
+        case(
+            "two Title columns",
+            "f.xlsx",
+            xlsx(v().set("Actions", "Q2", s("Title"))),
+            "column-duplicate",
+            "Actions!Q2",
+        ),
+        case(
+            "an unknown form row",
+            "f.xlsx",
+            xlsx(
+                v().set("Organization", "A12", s("Fax"))
+                    .set("Organization", "B12", s("+41 22")),
+            ),
+            "row-ignored",
+            "Organization!A12",
+        ),
+        case(
+            "an empty required cell",
+            "f.xlsx",
+            xlsx(v().set("Actions", "B4", C::Blank)),
+            "required-missing",
+            "Actions!B4",
+        ),
+        case(
+            "a misspelled code",
+            "f.xlsx",
+            xlsx(v().set("Actions", "G3", s("C7.e-helth"))),
+            "not-in-vocabulary",
+            "Actions!G3",
+        ),
+        case(
+            "a label where a code belongs",
+            "f.xlsx",
+            xlsx(v().set("Actions", "N3", s("achevee"))),
+            "label-for-code",
+            "Actions!N3",
+        ),
+        case(
+            "words for a number",
+            "f.xlsx",
+            xlsx(v().set("Actions", "O3", s("about forty"))),
+            "not-a-number",
+            "Actions!O3",
+        ),
+        case(
+            "250 governments",
+            "f.xlsx",
+            xlsx(v().set("Actions", "O3", C::N(250.0))),
+            "out-of-range",
+            "Actions!O3",
+        ),
+        case(
+            "195 governments",
+            "f.xlsx",
+            xlsx(v().set("Actions", "O3", C::N(195.0))),
+            "above-typical",
+            "Actions!O3",
+        ),
+        case(
+            "more developing than participating",
+            "f.xlsx",
+            xlsx(v().set("Actions", "P4", s("5"))),
+            "developing-exceeds-total",
+            "Actions!P4",
+        ),
+        case(
+            "an impossible date",
+            "f.xlsx",
+            xlsx(v().set("Actions", "L4", s("31/02/2026"))),
+            "date-invalid",
+            "Actions!L4",
+        ),
+        case(
+            "a two-digit year",
+            "f.xlsx",
+            xlsx(v().set("Actions", "L4", s("1/3/26"))),
+            "date-ambiguous",
+            "Actions!L4",
+        ),
+        case(
+            "end before start",
+            "f.xlsx",
+            xlsx(v().set("Actions", "M4", s("2025-12-31"))),
+            "date-order",
+            "Actions!M4",
+        ),
+        case(
+            "a date serial without date format",
+            "f.xlsx",
+            xlsx(v().set("Actions", "L4", C::N(46037.0))),
+            "date-serial",
+            "Actions!L4",
+        ),
+        case(
+            "completed, ending next year",
+            "f.xlsx",
+            xlsx(v().set("Actions", "M4", C::D(2027, 1, 31))),
+            "completed-future-end",
+            "Actions!M4",
+        ),
+        case(
+            "a year in the future",
+            "f.xlsx",
+            xlsx(v().set("Organization", "B6", C::N(2031.0))),
+            "year-out-of-range",
+            "Organization!B6",
+        ),
+        case(
+            "a 250-character title",
+            "f.xlsx",
+            xlsx(v().set("Actions", "B3", s(&"x".repeat(250)))),
+            "too-long",
+            "Actions!B3",
+        ),
+        case(
+            "a one-word description",
+            "f.xlsx",
+            xlsx(v().set("Actions", "C3", s("Forum."))),
+            "too-short",
+            "Actions!C3",
+        ),
+        case(
+            "an e-mail without @",
+            "f.xlsx",
+            xlsx(v().set("Organization", "B8", s("focal at itu.int"))),
+            "email-invalid",
+            "Organization!B8",
+        ),
+        case(
+            "a web address without scheme",
+            "f.xlsx",
+            xlsx(v().set("Organization", "B10", s("www.itu.int"))),
+            "url-invalid",
+            "Organization!B10",
+        ),
+        case(
+            "a duplicated action ID",
+            "f.xlsx",
+            xlsx(v().set("Actions", "A4", s("A1"))),
+            "id-duplicate",
+            "Actions!A4",
+        ),
+        case(
+            "coordination pointing nowhere",
+            "f.xlsx",
+            xlsx(v().set("Coordination", "D2", s("A9"))),
+            "reference-missing",
+            "Coordination!D2",
+        ),
+        case(
+            "an issue of another cluster",
+            "f.xlsx",
+            xlsx(v().set("Actions", "F4", s("legal.3"))),
+            "issue-outside-cluster",
+            "Actions!F4",
+        ),
+        case(
+            "a formula error",
+            "f.xlsx",
+            formula,
+            "formula-error",
+            "Actions!B2",
+        ),
+        case(
+            "an item listed twice",
+            "f.xlsx",
+            xlsx(v().set("Actions", "G3", s("C1; C11; C1"))),
+            "list-duplicate",
+            "Actions!G3",
+        ),
+        case(
+            "a zip of CSV files",
+            "f.zip",
+            csv_zip,
+            "encoding-detected",
+            "organization",
+        ),
+        case(
+            "JSON with an object for a title",
+            "f.json",
+            br#"{"actions": [{"action_id": "A1", "title": {"en": "x"}}]}"#.to_vec(),
+            "json-invalid",
+            "actions[0].title",
+        ),
+    ]
+}
+
+#[test]
+fn every_kind_of_finding_is_raised_where_it_belongs() {
+    let dir = tempdir();
+    let mut covered = BTreeSet::new();
+    let mut failures = Vec::new();
+    for c in cases() {
+        let path = write(dir.path(), c.file, &c.bytes);
+        let report = check(&path);
+        let hit = report
+            .findings
+            .iter()
+            .find(|f| f.code == c.code && (c.place.is_empty() || place_of(f) == c.place));
+        match hit {
+            Some(_) => {
+                covered.insert(c.code);
+            }
+            None => failures.push(format!(
+                "{}: expected {} at {:?}, got {:?}",
+                c.name,
+                c.code,
+                c.place,
+                report
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} {}", f.code, place_of(f)))
+                    .collect::<Vec<_>>()
+            )),
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let all: BTreeSet<&str> = catalogue().iter().map(|k| k.code.as_str()).collect();
+    let missing: Vec<&&str> = all.difference(&covered).collect();
+    assert!(missing.is_empty(), "kinds with no test: {missing:?}");
+}
+
+#[test]
+fn the_valid_submission_has_no_errors_or_warnings() {
+    let dir = tempdir();
+    let path = write(dir.path(), "itu.xlsx", &Book::valid().xlsx());
+    let report = check(&path);
+    assert_eq!(
+        (report.counts.errors, report.counts.warnings),
+        (0, 0),
+        "{:#?}",
+        report.findings
+    );
+    assert_eq!(
+        report.understood.unwrap().sentence(),
+        "ITU, reporting year 2026: 2 actions, 1 coordination entry, narrative complete."
+    );
+}
+
+#[test]
+fn what_people_type_is_understood() {
+    // Labels in French, a date typed day first, numbers typed as text, a merged-away
+    // title row, trailing spaces: all accepted as the values they mean.
+    let book = Book::valid()
+        .set("Actions", "D3", s("Dialogue sur les politiques"))
+        .set("Actions", "N3", s("Achevée"))
+        .set("Actions", "M3", s("31/12/2025"))
+        .set("Actions", "L3", s("1 March 2025"))
+        .set("Actions", "O3", s("1,200 "))
+        .set("Actions", "G3", s("C7 e-health, C1"))
+        .set("Actions", "H3", s("SDG 9; Goal 17; 9.c"))
+        .set("Actions", "I3", s("35 (d); para 69"))
+        .set(
+            "Actions",
+            "K3",
+            s("Kenya; 404; Côte d’Ivoire; Sub-Saharan Africa"),
+        );
+    let dir = tempdir();
+    let path = write(dir.path(), "f.xlsx", &book.xlsx());
+    let report = check(&path);
+    let errors: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == cstd::findings::Severity::Error)
+        .collect();
+    // 1,200 governments is out of range: the number was read, then checked.
+    assert_eq!(
+        errors.iter().map(|f| f.code).collect::<Vec<_>>(),
+        vec!["out-of-range"],
+        "{errors:#?}"
+    );
+    let sub = report.submission.unwrap();
+    let a = &sub.records("actions")[0];
+    assert_eq!(a.text("action_type"), Some("policy-dialogue"));
+    assert_eq!(a.text("status"), Some("completed"));
+    assert_eq!(a.date("end_date"), NaiveDate::from_ymd_opt(2025, 12, 31));
+    assert_eq!(a.date("start_date"), NaiveDate::from_ymd_opt(2025, 3, 1));
+    assert_eq!(a.list("action_lines"), ["C7.e-health", "C1"]);
+    assert_eq!(a.list("sdgs"), ["9", "17", "9.c"]);
+    assert_eq!(a.list("tunis_paragraphs"), ["35(d)", "69"]);
+    assert_eq!(
+        a.list("countries"),
+        ["KEN", "CIV", "Sub-Saharan Africa"],
+        "Kenya and 404 are one country"
+    );
+}
+
+#[test]
+fn findings_suggest_the_closest_code() {
+    let dir = tempdir();
+    let path = write(
+        dir.path(),
+        "f.xlsx",
+        &Book::valid().set("Actions", "G3", s("C7.e-helth")).xlsx(),
+    );
+    let report = check(&path);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "not-in-vocabulary")
+        .unwrap();
+    assert_eq!(
+        f.suggestions.first().map(String::as_str),
+        Some("C7.e-health")
+    );
+    assert_eq!(f.place.column.as_deref(), Some("WSIS action lines"));
+    assert_eq!(f.value.as_deref(), Some("C7.e-helth"));
+}
+
+#[test]
+fn sheets_and_columns_are_found_in_any_language_and_order() {
+    let mut book = Book::valid();
+    // Spanish sheet names, and the Actions columns reversed.
+    for (name, _) in book.sheets.iter_mut() {
+        *name = match name.as_str() {
+            "Organization" => "Organización".into(),
+            "Actions" => "ACCIONES".into(),
+            "Coordination" => "Coordinación".into(),
+            other => other.into(),
+        };
+    }
+    for row in book.sheet("ACCIONES").iter_mut().skip(1) {
+        row.reverse();
+    }
+    let dir = tempdir();
+    let path = write(dir.path(), "f.xlsx", &book.xlsx());
+    let report = check(&path);
+    assert_eq!(
+        (report.counts.errors, report.counts.warnings),
+        (0, 0),
+        "{:#?}",
+        report.findings
+    );
+    assert_eq!(report.understood.unwrap().actions, 2);
+}
