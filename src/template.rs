@@ -92,10 +92,14 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
         .set_font_color(Color::RGB(0x595959))
         .set_text_wrap()
         .set_align(FormatAlign::Top);
+    // Cells to fill in: a light fill and a border, so they show before anything is typed.
     let input = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::Top)
-        .set_unlocked();
+        .set_unlocked()
+        .set_background_color(Color::RGB(0xFFFDE7))
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::RGB(0xBFBFBF));
 
     // Where each vocabulary's codes sit on the Lists sheet, for drop-downs.
     let mut list_ranges: BTreeMap<&str, String> = BTreeMap::new();
@@ -112,6 +116,7 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
 
     {
         let ws = wb.add_worksheet().set_name(w.instructions)?;
+        ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 28)?;
         ws.set_column_width(1, 100)?;
         ws.write_string_with_format(0, 0, w.title, &title)?;
@@ -130,13 +135,19 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
 
     for sheet in &schema.sheets {
         let ws = wb.add_worksheet().set_name(sheet.label(lang))?;
+        // Printed, each sheet is one page wide.
+        ws.set_print_fit_to_pages(1, 0);
+        if sheet.layout == Layout::Table {
+            ws.set_landscape();
+        }
         ws.write_string_with_format(0, 0, sheet.label(lang), &title)?;
-        ws.write_string_with_format(
-            1,
-            0,
-            format!("{} {}", label_in(&sheet.help, lang), w.required),
-            &help,
-        )?;
+        let intro = format!("{} {}", label_in(&sheet.help, lang), w.required);
+        let last_col = match sheet.layout {
+            Layout::Form => 2,
+            Layout::Table => (sheet.fields.len() as u16).clamp(1, 8) - 1,
+        };
+        ws.merge_range(1, 0, 1, last_col, &intro, &help)?;
+        ws.set_row_height(1, 30)?;
         match sheet.layout {
             Layout::Form => {
                 ws.set_column_width(0, 45)?;
