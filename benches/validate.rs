@@ -1,1 +1,242 @@
-fn main() {}
+//! Validation speed, as ratios to reading the same workbooks with calamine alone.
+//!
+//! `cargo bench --bench validate` generates 100-action workbooks, then measures in
+//! one run: one workbook (cstd vs calamine), 200 workbooks (cstd on one core, on
+//! two, and calamine), and `cstd validate FILE` as a whole process.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use calamine::{Reader, Xlsx};
+use cstd::read::Limits;
+use cstd::schema::Schema;
+use cstd::validate::{Context, check_path};
+use rayon::prelude::*;
+use rust_xlsxwriter::Workbook;
+
+fn main() {
+    // Kept under target/ so that a profiler can be pointed at the same files.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("validate-bench");
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    let files: Vec<PathBuf> = (0..200).map(|i| write_workbook(&dir, i, 100)).collect();
+    let one = &files[0];
+    let schema = Schema::current();
+    let ctx = Context {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+    };
+    let limits = Limits::default();
+
+    // Warm the caches (schema, reference data, file system).
+    for f in &files {
+        std::hint::black_box(check_path(f, schema, &ctx, &limits));
+        std::hint::black_box(calamine_read(f));
+    }
+
+    let reps = 50;
+    let cal_one = median(reps, || {
+        std::hint::black_box(calamine_read(one));
+    });
+    let cstd_one = median(reps, || {
+        let r = check_path(one, schema, &ctx, &limits);
+        assert_eq!(r.counts.errors, 0, "{:?}", r.findings.first());
+        std::hint::black_box(r);
+    });
+    let want = |n: &str| schema.sheet_for_name(n).is_some();
+    let read_one = median(reps, || {
+        std::hint::black_box(cstd::read::read_path(one, &limits, &want));
+    });
+    println!("one workbook of 100 actions:");
+    println!("  calamine alone    {:>8.2} ms", ms(cal_one));
+    println!(
+        "  cstd read only    {:>8.2} ms   ratio to calamine {:.2}",
+        ms(read_one),
+        ratio(read_one, cal_one)
+    );
+    println!(
+        "  cstd validate     {:>8.2} ms   ratio to calamine {:.2}",
+        ms(cstd_one),
+        ratio(cstd_one, cal_one)
+    );
+
+    let reps = 5;
+    let cal_many = median(reps, || {
+        files.iter().for_each(|f| {
+            std::hint::black_box(calamine_read(f));
+        })
+    });
+    let one_core = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let two_cores = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    let run = |pool: &rayon::ThreadPool| {
+        pool.install(|| {
+            let n: usize = files
+                .par_iter()
+                .map(|f| check_path(f, schema, &ctx, &limits).counts.errors)
+                .sum();
+            assert_eq!(n, 0);
+        })
+    };
+    let cstd_many_1 = median(reps, || run(&one_core));
+    let cstd_many_2 = median(reps, || run(&two_cores));
+    println!("200 workbooks of 100 actions:");
+    println!("  calamine alone, one core  {:>8.1} ms", ms(cal_many));
+    println!(
+        "  cstd, one core            {:>8.1} ms   ratio to calamine {:.2}",
+        ms(cstd_many_1),
+        ratio(cstd_many_1, cal_many)
+    );
+    println!(
+        "  cstd, two cores           {:>8.1} ms   ratio to calamine {:.2}, speed-up over one core {:.2}",
+        ms(cstd_many_2),
+        ratio(cstd_many_2, cal_many),
+        ratio(cstd_many_1, cstd_many_2)
+    );
+
+    let exe = env!("CARGO_BIN_EXE_cstd");
+    let process = median(20, || {
+        let out = Command::new(exe)
+            .arg("validate")
+            .arg(one)
+            .output()
+            .expect("run cstd");
+        assert_eq!(out.status.code(), Some(0));
+    });
+    println!(
+        "`cstd validate` on one workbook, whole process: {:.1} ms",
+        ms(process)
+    );
+}
+
+fn calamine_read(path: &Path) -> usize {
+    let bytes = std::fs::read(path).expect("read");
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+    let mut n = 0;
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("sheet");
+        n += range.used_cells().count();
+    }
+    n
+}
+
+fn median(reps: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[reps / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// A realistic submission: the template's sheets, `n` actions with every field.
+fn write_workbook(dir: &Path, i: usize, n: usize) -> PathBuf {
+    let mut wb = Workbook::new();
+    let org = wb.add_worksheet().set_name("Organization").expect("sheet");
+    let rows = [
+        ("Organization name", format!("Organization number {i}")),
+        ("Acronym", format!("ORG{i}")),
+        ("Organization type", "other-igo".into()),
+        ("Reporting year", "2026".into()),
+        ("Focal point name", "A. Person".into()),
+        ("Focal point e-mail", format!("focal{i}@example.org")),
+        ("Consent to publish this submission", "yes".into()),
+    ];
+    for (r, (k, v)) in rows.iter().enumerate() {
+        org.write_string(r as u32 + 2, 0, *k).expect("cell");
+        org.write_string(r as u32 + 2, 1, v.as_str()).expect("cell");
+    }
+    let actions = wb.add_worksheet().set_name("Actions").expect("sheet");
+    let header = [
+        "Action ID",
+        "Title",
+        "Description",
+        "Action type",
+        "Public policy cluster",
+        "Public policy issues",
+        "Other issue",
+        "WSIS action lines",
+        "SDGs",
+        "Tunis Agenda paragraphs",
+        "Stakeholders involved",
+        "Geographic scope",
+        "Countries and regions covered",
+        "Start date",
+        "End date",
+        "Status",
+        "Governments participating",
+        "of which developing countries",
+        "Partners",
+        "Outcomes",
+        "Link",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        actions.write_string(2, c as u16, *h).expect("cell");
+    }
+    let clusters = [
+        ("security", "security.1; security.3"),
+        ("development", "development.2"),
+        ("economic", "economic.1; economic.3"),
+    ];
+    for a in 0..n {
+        let (cluster, issues) = clusters[a % clusters.len()];
+        let row: [String; 21] = [
+            format!("A{a}"),
+            format!("Action {a} of organization {i}"),
+            format!(
+                "A description of action {a}, long enough to say what was done, with whom and to what end, as organizations write them."
+            ),
+            "capacity-building".into(),
+            cluster.into(),
+            issues.into(),
+            String::new(),
+            "C1; C4; C7.e-health".into(),
+            "SDG 9; 17".into(),
+            "35(d); 69".into(),
+            "governments; civil-society".into(),
+            "regional".into(),
+            "KEN; Ghana; 566; Sub-Saharan Africa".into(),
+            "1/3/2026".into(),
+            "2026-06-30".into(),
+            "completed".into(),
+            "24".into(),
+            "20".into(),
+            "ITU; UNESCO".into(),
+            "Workshops held and a report published.".into(),
+            "https://example.org/action".into(),
+        ];
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                actions
+                    .write_string(a as u32 + 3, c as u16, v.as_str())
+                    .expect("cell");
+            }
+        }
+    }
+    let narrative = wb.add_worksheet().set_name("Narrative").expect("sheet");
+    narrative
+        .write_string(0, 0, "Summary of actions taken")
+        .expect("cell");
+    narrative
+        .write_string(0, 1, "What the organization did in the year.")
+        .expect("cell");
+    let path = dir.join(format!("org{i}.xlsx"));
+    std::fs::write(&path, wb.save_to_buffer().expect("xlsx")).expect("write");
+    path
+}

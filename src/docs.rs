@@ -180,9 +180,9 @@ pub fn json_schema(schema: &Schema) -> Value {
         let mut props = Map::new();
         let mut req = Vec::new();
         for f in &sheet.fields {
-            props.insert(f.id.clone(), field_schema(schema, f));
+            props.insert(f.id.to_string(), field_schema(schema, f));
             if f.required {
-                req.push(Value::String(f.id.clone()));
+                req.push(Value::String(f.id.to_string()));
             }
         }
         let object = json!({

@@ -2,7 +2,7 @@
 //! their regions and group flags (LDC, LLDC, SIDS), from `data/m49.csv`.
 //! Groups change over time; the secretariat updates the file, not the code.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -130,7 +130,7 @@ impl Reference {
             .deserialize()
             .collect::<Result<_, _>>()
             .map_err(|e| e.to_string())?;
-        let mut index = HashMap::new();
+        let mut index = HashMap::default();
         for c in &countries {
             for region in [&c.region, &c.subregion, &c.intermediate_region] {
                 if !region.is_empty() {
@@ -171,7 +171,7 @@ impl Reference {
     }
 
     pub fn area(&self, text: &str) -> Option<Area> {
-        self.index.get(&compact(text)).cloned()
+        crate::text::with_compact(text, |k| self.index.get(k).cloned())
     }
 
     pub fn country(&self, iso3: &str) -> Option<&Country> {

@@ -3,12 +3,14 @@
 //! Everything that knows about sheets, fields and codes (validator, template,
 //! JSON Schema, documentation, tables) reads it from here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::text::compact;
+use crate::text::{compact, label_key, with_compact};
 
 /// The schema file, compiled in so that the binary is self-contained.
 const SCHEMA_TOML: &str = include_str!("../schema/2026.1.toml");
@@ -113,7 +115,8 @@ pub enum ItemKind {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
-    pub id: String,
+    /// Shared: every record holding a value of this field keys it by this id.
+    pub id: std::sync::Arc<str>,
     #[serde(rename = "type")]
     pub kind: FieldType,
     #[serde(default)]
@@ -164,7 +167,8 @@ pub enum Match {
 
 #[derive(Debug, Default)]
 struct Index {
-    /// vocabulary -> exact key (lowercase, accents kept) -> term index
+    /// vocabulary -> code or label exactly as written -> term index; most cells
+    /// hold one of these, found without building a compact key
     exact: HashMap<String, HashMap<String, usize>>,
     /// vocabulary -> compact key -> term index
     loose: HashMap<String, HashMap<String, usize>>,
@@ -196,7 +200,7 @@ impl Schema {
         for sheet in &self.sheets {
             for rule in &sheet.rules {
                 for f in rule.fields() {
-                    if !sheet.fields.iter().any(|x| x.id == f) {
+                    if !sheet.fields.iter().any(|x| &*x.id == f) {
                         return Err(format!(
                             "{}: rule {rule:?} names unknown field {f}",
                             sheet.id
@@ -226,7 +230,7 @@ impl Schema {
                             self.sheet(s).is_some_and(|s| {
                                 s.fields
                                     .iter()
-                                    .any(|x| x.id == f && x.kind == FieldType::Id)
+                                    .any(|x| &*x.id == f && x.kind == FieldType::Id)
                             })
                         });
                         if !ok {
@@ -275,17 +279,13 @@ impl Schema {
         let mut index = Index::default();
         for (name, vocab) in &self.vocabularies {
             let exact = index.exact.entry(name.clone()).or_default();
+            for (i, term) in vocab.terms.iter().enumerate() {
+                for key in std::iter::once(&term.code).chain(term.labels.values()) {
+                    exact.entry(key.clone()).or_insert(i);
+                }
+            }
             let loose = index.loose.entry(name.clone()).or_default();
             for (i, term) in vocab.terms.iter().enumerate() {
-                let exact_keys = std::iter::once(&term.code).chain(term.labels.values());
-                for key in exact_keys {
-                    if let Some(&j) = exact.get(&key.to_lowercase())
-                        && j != i
-                    {
-                        return Err(format!("vocabulary {name}: {key:?} names two terms"));
-                    }
-                    exact.insert(key.to_lowercase(), i);
-                }
                 let loose_keys = std::iter::once(&term.code)
                     .chain(term.labels.values())
                     .chain(&term.aliases);
@@ -307,19 +307,21 @@ impl Schema {
                 .chain(sheet.labels.values())
                 .chain(&sheet.aliases);
             for name in names {
-                index.sheets.insert(compact(name), si);
+                index.sheets.insert(label_key(name), si);
             }
-            let mut fields = HashMap::new();
+            let mut fields = HashMap::default();
             // Labels first, then aliases, so that a label always wins over another
             // field's alias ("Type" is an alias of two fields of two sheets).
             for (fi, field) in sheet.fields.iter().enumerate() {
-                for name in std::iter::once(&field.id).chain(field.labels.values()) {
-                    fields.insert(compact(name), fi);
+                for name in
+                    std::iter::once(&*field.id).chain(field.labels.values().map(String::as_str))
+                {
+                    fields.insert(label_key(name), fi);
                 }
             }
             for (fi, field) in sheet.fields.iter().enumerate() {
                 for name in &field.aliases {
-                    fields.entry(compact(name)).or_insert(fi);
+                    fields.entry(label_key(name)).or_insert(fi);
                 }
             }
             index.fields.push(fields);
@@ -333,12 +335,16 @@ impl Schema {
 
     /// The schema sheet a workbook sheet name stands for, in any supported language.
     pub fn sheet_for_name(&self, name: &str) -> Option<usize> {
-        self.index.sheets.get(&compact(name)).copied()
+        self.index.sheets.get(&label_key(name)).copied()
     }
 
     /// The field of `sheet` a column title or row label stands for.
     pub fn field_for_label(&self, sheet: usize, label: &str) -> Option<usize> {
-        self.index.fields.get(sheet)?.get(&compact(label)).copied()
+        self.index
+            .fields
+            .get(sheet)?
+            .get(&label_key(label))
+            .copied()
     }
 
     pub fn vocabulary(&self, name: &str) -> Option<&Vocabulary> {
@@ -354,12 +360,20 @@ impl Schema {
             .index
             .exact
             .get(vocabulary)
-            .and_then(|m| m.get(&trimmed.to_lowercase()))
+            .and_then(|m| m.get(trimmed))
         {
             return Some((&vocab.terms[i], Match::Exact));
         }
-        let i = *self.index.loose.get(vocabulary)?.get(&compact(trimmed))?;
-        Some((&vocab.terms[i], Match::Spelling))
+        let loose = self.index.loose.get(vocabulary)?;
+        let term = &vocab.terms[with_compact(trimmed, |k| loose.get(k).copied())?];
+        // One hash probe finds the term; whether it was named exactly (code or a
+        // label, ignoring case) is then a few comparisons.
+        let same = |k: &String| {
+            k.eq_ignore_ascii_case(trimmed)
+                || (!k.is_ascii() && k.to_lowercase() == trimmed.to_lowercase())
+        };
+        let exact = same(&term.code) || term.labels.values().any(same);
+        Some((term, if exact { Match::Exact } else { Match::Spelling }))
     }
 
     /// The closest codes to a value that matched nothing, best first.
@@ -386,7 +400,7 @@ impl SheetDef {
     }
 
     pub fn field(&self, id: &str) -> Option<&FieldDef> {
-        self.fields.iter().find(|f| f.id == id)
+        self.fields.iter().find(|f| &*f.id == id)
     }
 }
 
@@ -468,6 +482,6 @@ mod tests {
         let f = s
             .field_for_label(actions, "Líneas de acción de la CMSI *")
             .unwrap();
-        assert_eq!(s.sheets[actions].fields[f].id, "action_lines");
+        assert_eq!(&*s.sheets[actions].fields[f].id, "action_lines");
     }
 }

@@ -6,13 +6,7 @@ use unicode_normalization::char::is_combining_mark;
 /// Lowercase, accents removed, whitespace collapsed; `*` markers and a trailing
 /// parenthesized hint (`Title * (required)`) dropped. Used to match labels.
 pub fn fold(s: &str) -> String {
-    let mut s = s.trim();
-    if let Some(open) = s.rfind('(')
-        && s.ends_with(')')
-        && open > 0
-    {
-        s = s[..open].trim_end();
-    }
+    let s = strip_hint(s);
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s
@@ -33,10 +27,59 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// [`fold`], then only letters and digits: `C7 e-health`, `c7.E-Health` and
-/// `C7.e-health` all become `c7ehealth`.
+/// Without a trailing parenthesized hint: `Title * (required)` -> `Title *`.
+fn strip_hint(s: &str) -> &str {
+    let s = s.trim();
+    match s.rfind('(') {
+        Some(open) if open > 0 && s.ends_with(')') => s[..open].trim_end(),
+        _ => s,
+    }
+}
+
+/// Only letters and digits, lowercase, accents removed: `C7 e-health`,
+/// `c7.E-Health` and `C7.e-health` all become `c7ehealth`. Called for every
+/// coded cell, so plain ASCII takes a path without Unicode normalization.
 pub fn compact(s: &str) -> String {
-    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+    let mut out = String::with_capacity(s.len());
+    compact_into(s, &mut out);
+    out
+}
+
+fn compact_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        out.extend(
+            s.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+    } else {
+        out.extend(
+            s.nfkd()
+                .filter(|c| c.is_alphanumeric() && !is_combining_mark(*c))
+                .flat_map(char::to_lowercase),
+        );
+    }
+}
+
+/// Calls `f` with [`compact`]`(s)` held in a reused buffer: lookups run for
+/// every coded cell and need the key only for a moment. `f` must not call
+/// `with_compact` again.
+pub fn with_compact<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    BUF.with(|b| {
+        let mut b = b.borrow_mut();
+        b.clear();
+        compact_into(s, &mut b);
+        f(&b)
+    })
+}
+
+/// The key a sheet name or column title is matched by: [`compact`] after the
+/// hint is dropped.
+pub fn label_key(s: &str) -> String {
+    compact(strip_hint(s))
 }
 
 /// Up to `n` distinct values whose keys are closest to `key`, best first.
@@ -115,6 +158,11 @@ mod tests {
             "annee de reference"
         );
         assert_eq!(compact("C7 e-Health"), "c7ehealth");
+        assert_eq!(compact("Côte d’Ivoire"), "cotedivoire");
+        assert_eq!(
+            label_key("Année de référence * (obligatoire)"),
+            "anneedereference"
+        );
     }
 
     #[test]

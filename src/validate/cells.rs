@@ -196,29 +196,27 @@ pub fn whole(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64)
 }
 
-/// Splits a list cell into chunks: by `;` and new lines always, and by `,` when
-/// `accept` does not take the chunk whole (labels may hold commas).
-pub fn split_list(cell: &str, accept: &dyn Fn(&str) -> bool, commas: bool) -> Vec<String> {
+/// Splits a list cell into items and resolves each once: by `;`, new lines and
+/// bullets always; by `,` only where the chunk does not resolve whole (labels
+/// may hold commas). Items that do not resolve come back with `None`.
+pub fn split_list<T>(
+    cell: &str,
+    mut resolve: impl FnMut(&str) -> Option<T>,
+) -> Vec<(&str, Option<T>)> {
     let mut items = Vec::new();
-    if accept(cell.trim()) {
-        items.push(cell.trim().to_string());
-        return items;
-    }
     for chunk in cell.split([';', '\n', '\r', '\u{2022}']) {
         let chunk = chunk.trim().trim_start_matches(['-', '*']).trim();
         if chunk.is_empty() {
             continue;
         }
-        if commas && chunk.contains(',') && !accept(chunk) {
-            items.extend(
-                chunk
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
-            );
-        } else {
-            items.push(chunk.to_string());
+        match resolve(chunk) {
+            Some(r) => items.push((chunk, Some(r))),
+            None if chunk.contains(',') => {
+                for part in chunk.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                    items.push((part, resolve(part)));
+                }
+            }
+            None => items.push((chunk, None)),
         }
     }
     items
@@ -226,6 +224,9 @@ pub fn split_list(cell: &str, accept: &dyn Fn(&str) -> bool, commas: bool) -> Ve
 
 /// `SDG 9`, `Goal 9`, `9`, `ODD 9` -> `9`; `9.c`, `Target 9.c` -> `9.c`.
 pub fn parse_sdg(text: &str) -> Option<String> {
+    if let Some(n) = small_number(text) {
+        return (1..=17).contains(&n).then(|| n.to_string());
+    }
     let folded = fold(text);
     let mut t = folded.as_str();
     for prefix in [
@@ -259,6 +260,9 @@ pub fn parse_sdg(text: &str) -> Option<String> {
 
 /// `35`, `35(d)`, `35 (d)`, `para 35(d)`, `§ 35 d` -> `35` or `35(d)`.
 pub fn parse_tunis(text: &str) -> Option<String> {
+    if let Some(n) = small_number(text) {
+        return (1..=122).contains(&n).then(|| n.to_string());
+    }
     // Not `fold`: it would drop the "(d)" as a hint.
     let folded = text.trim().to_lowercase();
     let mut t = folded.as_str();
@@ -294,6 +298,14 @@ pub fn parse_tunis(text: &str) -> Option<String> {
         r if r.len() == 1 && r.chars().all(|c| c.is_ascii_lowercase()) => Some(format!("{n}({r})")),
         _ => None,
     }
+}
+
+/// A cell of one to three digits, the common case of goals and paragraphs.
+fn small_number(text: &str) -> Option<u32> {
+    let t = text.trim();
+    (!t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| t.parse().ok())
+        .flatten()
 }
 
 pub fn is_email(s: &str) -> bool {
@@ -399,16 +411,20 @@ mod tests {
 
     #[test]
     fn splits_lists() {
-        let none = |_: &str| false;
+        let items = |cell: &str, known: &[&str]| -> Vec<String> {
+            split_list(cell, |s: &str| known.contains(&s).then_some(()))
+                .into_iter()
+                .map(|(s, _)| s.to_string())
+                .collect()
+        };
+        assert_eq!(items("C1; C2\nC3", &[]), vec!["C1", "C2", "C3"]);
+        assert_eq!(items("C1, C2", &[]), vec!["C1", "C2"]);
         assert_eq!(
-            split_list("C1; C2\nC3", &none, true),
-            vec!["C1", "C2", "C3"]
-        );
-        assert_eq!(split_list("C1, C2", &none, true), vec!["C1", "C2"]);
-        let label = |s: &str| s == "Cultural diversity, and more";
-        assert_eq!(
-            split_list("Cultural diversity, and more", &label, true),
-            vec!["Cultural diversity, and more"]
+            items(
+                "Cultural diversity, and more; C2",
+                &["Cultural diversity, and more"]
+            ),
+            vec!["Cultural diversity, and more", "C2"]
         );
     }
 

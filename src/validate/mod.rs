@@ -20,6 +20,8 @@ use cells::DateProblem;
 
 /// How many rows from the top a table's header row may be.
 const HEADER_SEARCH_ROWS: usize = 30;
+/// Longer cells are not taken for column titles.
+const MAX_TITLE_BYTES: usize = 120;
 
 /// A typed value of one field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,30 +50,48 @@ impl FieldValue {
 pub struct Record {
     /// Where it was: the 1-based row of a table sheet (0 for a form).
     pub row: u32,
-    pub values: BTreeMap<String, FieldValue>,
+    /// Values by field id, in the schema's field order; fields without a value
+    /// are absent.
+    #[serde(serialize_with = "as_map")]
+    pub values: Vec<(std::sync::Arc<str>, FieldValue)>,
+}
+
+fn as_map<S: serde::Serializer>(
+    values: &[(std::sync::Arc<str>, FieldValue)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(values.iter().map(|(k, v)| (k, v)))
 }
 
 impl Record {
+    /// The value of a field. Records hold a score of values, so a scan beats a map.
+    pub fn get(&self, field: &str) -> Option<&FieldValue> {
+        self.values
+            .iter()
+            .find(|(k, _)| &**k == field)
+            .map(|(_, v)| v)
+    }
+
     pub fn text(&self, field: &str) -> Option<&str> {
-        self.values.get(field).and_then(FieldValue::text)
+        self.get(field).and_then(FieldValue::text)
     }
 
     pub fn int(&self, field: &str) -> Option<i64> {
-        match self.values.get(field) {
+        match self.get(field) {
             Some(FieldValue::Int(n)) => Some(*n),
             _ => None,
         }
     }
 
     pub fn date(&self, field: &str) -> Option<NaiveDate> {
-        match self.values.get(field) {
+        match self.get(field) {
             Some(FieldValue::Date(d)) => Some(*d),
             _ => None,
         }
     }
 
     pub fn list(&self, field: &str) -> &[String] {
-        match self.values.get(field) {
+        match self.get(field) {
             Some(FieldValue::List(l)) => l,
             _ => &[],
         }
@@ -179,26 +199,35 @@ pub fn validate(wb: &Workbook, schema: &Schema, ctx: &Context) -> (Submission, V
         ctx,
         json: wb.container.is_json(),
         findings: Vec::new(),
-        places: HashMap::new(),
+        locs: vec![Vec::new(); schema.sheets.len()],
     };
     let sub = v.run(wb);
     (sub, v.findings)
 }
 
-/// Where each field of each record was, for findings raised after parsing.
-type Places = HashMap<(usize, usize, String), Place>;
+/// Where a value was read from. Cheap to carry for every cell; it becomes a
+/// [`Place`] (with its strings) only when a finding needs one.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    sheet: &'a Sheet,
+    layout: Layout,
+    row: usize,
+    col: usize,
+    column: &'a str,
+}
 
 struct Validator<'a> {
     schema: &'a Schema,
     ctx: &'a Context,
     json: bool,
     findings: Vec<Finding>,
-    /// (sheet, record index, field id) -> place
-    places: Places,
+    /// Per schema sheet, per record, per field (`record * fields + field`):
+    /// where the value was, for the checks that run after parsing.
+    locs: Vec<Vec<Option<At<'a>>>>,
 }
 
-impl Validator<'_> {
-    fn run(&mut self, wb: &Workbook) -> Submission {
+impl<'a> Validator<'a> {
+    fn run(&mut self, wb: &'a Workbook) -> Submission {
         let schema = self.schema;
         let mut found: Vec<Option<&Sheet>> = vec![None; schema.sheets.len()];
         for sheet in &wb.sheets {
@@ -239,6 +268,7 @@ impl Validator<'_> {
                 }
                 continue;
             };
+            self.locs[si].clear();
             let records = match def.layout {
                 Layout::Form => vec![self.form(si, def, sheet)],
                 Layout::Table => self.table(si, def, sheet),
@@ -251,7 +281,14 @@ impl Validator<'_> {
         sub
     }
 
-    fn place(&self, sheet: &Sheet, layout: Layout, row: usize, col: usize, column: &str) -> Place {
+    fn place(&self, at: &At) -> Place {
+        let At {
+            sheet,
+            layout,
+            row,
+            col,
+            column,
+        } = *at;
         let cell = if self.json {
             match layout {
                 Layout::Table => format!(
@@ -272,7 +309,22 @@ impl Validator<'_> {
         }
     }
 
-    fn form(&mut self, si: usize, def: &SheetDef, sheet: &Sheet) -> Record {
+    /// Where a field of a record was read from, if it was.
+    fn loc(&self, si: usize, def: &SheetDef, index: usize, field: &str) -> Option<At<'a>> {
+        let fi = def.fields.iter().position(|f| &*f.id == field)?;
+        self.locs[si]
+            .get(index * def.fields.len() + fi)
+            .copied()
+            .flatten()
+    }
+
+    fn place_of(&self, si: usize, def: &SheetDef, index: usize, field: &str) -> Place {
+        self.loc(si, def, index, field)
+            .map(|at| self.place(&at))
+            .unwrap_or_default()
+    }
+
+    fn form(&mut self, si: usize, def: &'a SheetDef, sheet: &'a Sheet) -> Record {
         // field index -> (row, column of the value)
         let mut rows: HashMap<usize, (usize, usize)> = HashMap::new();
         for (r, row) in sheet.rows.iter().enumerate() {
@@ -283,38 +335,51 @@ impl Validator<'_> {
             let has_value = row.iter().skip(lc + 1).any(|v| !v.is_blank());
             match self.schema.field_for_label(si, &label) {
                 Some(fi) if rows.contains_key(&fi) && has_value => {
+                    let at = At {
+                        sheet,
+                        layout: Layout::Form,
+                        row: r,
+                        col: lc,
+                        column: &label,
+                    };
                     self.findings.push(
-                        Finding::new(
-                            "row-ignored",
-                            self.place(sheet, Layout::Form, r, lc, &label),
-                        )
-                        .value(label.trim())
-                        .detail("a second row for this field; the first is read"),
+                        Finding::new("row-ignored", self.place(&at))
+                            .value(label.trim())
+                            .detail("a second row for this field; the first is read"),
                     );
                 }
                 Some(fi) => {
                     rows.insert(fi, (r, lc + 1));
                 }
                 None if has_value => {
-                    self.findings.push(
-                        Finding::new(
-                            "row-ignored",
-                            self.place(sheet, Layout::Form, r, lc, &label),
-                        )
-                        .value(label.trim()),
-                    );
+                    let at = At {
+                        sheet,
+                        layout: Layout::Form,
+                        row: r,
+                        col: lc,
+                        column: &label,
+                    };
+                    self.findings
+                        .push(Finding::new("row-ignored", self.place(&at)).value(label.trim()));
                 }
                 None => {}
             }
         }
         let mut record = Record::default();
+        self.locs[si] = vec![None; def.fields.len()];
         for (fi, field) in def.fields.iter().enumerate() {
             match rows.get(&fi) {
                 Some(&(r, c)) => {
-                    let place = self.place(sheet, Layout::Form, r, c, field.label("en"));
-                    self.places.insert((si, 0, field.id.clone()), place.clone());
-                    if let Some(v) = self.value(field, sheet.cell(r, c), &place) {
-                        record.values.insert(field.id.clone(), v);
+                    let at = At {
+                        sheet,
+                        layout: Layout::Form,
+                        row: r,
+                        col: c,
+                        column: field.label("en"),
+                    };
+                    self.locs[si][fi] = Some(at);
+                    if let Some(v) = self.value(field, sheet.cell(r, c), &at) {
+                        record.values.push((field.id.clone(), v));
                     }
                 }
                 None if field.required => self.findings.push(
@@ -334,7 +399,7 @@ impl Validator<'_> {
         record
     }
 
-    fn table(&mut self, si: usize, def: &SheetDef, sheet: &Sheet) -> Vec<Record> {
+    fn table(&mut self, si: usize, def: &'a SheetDef, sheet: &'a Sheet) -> Vec<Record> {
         let Some(header) = self.header_row(si, sheet) else {
             self.findings.push(
                 Finding::new("header-missing", Place::sheet(&sheet.name)).expected(format!(
@@ -349,34 +414,40 @@ impl Validator<'_> {
             );
             return Vec::new();
         };
-        let mut columns: Vec<Option<(usize, String)>> = vec![None; def.fields.len()];
+        let mut columns: Vec<Option<(usize, &'a str)>> = vec![None; def.fields.len()];
         for (c, v) in sheet.rows[header].iter().enumerate() {
             if v.is_blank() {
                 continue;
             }
+            let Value::Text(text) = v else {
+                let at = At {
+                    sheet,
+                    layout: Layout::Table,
+                    row: header,
+                    col: c,
+                    column: "",
+                };
+                self.findings
+                    .push(Finding::new("column-ignored", self.place(&at)).value(v.display()));
+                continue;
+            };
             // The template marks required columns with `*`; the place names the column without it.
-            let title = v
-                .display()
-                .trim()
-                .trim_end_matches('*')
-                .trim_end()
-                .to_string();
-            match self.schema.field_for_label(si, &title) {
-                Some(fi) if columns[fi].is_some() => self.findings.push(
-                    Finding::new(
-                        "column-duplicate",
-                        self.place(sheet, Layout::Table, header, c, &title),
-                    )
-                    .value(title.clone()),
-                ),
+            let title = text.trim().trim_end_matches('*').trim_end();
+            let at = At {
+                sheet,
+                layout: Layout::Table,
+                row: header,
+                col: c,
+                column: title,
+            };
+            match self.schema.field_for_label(si, title) {
+                Some(fi) if columns[fi].is_some() => self
+                    .findings
+                    .push(Finding::new("column-duplicate", self.place(&at)).value(title)),
                 Some(fi) => columns[fi] = Some((c, title)),
-                None => self.findings.push(
-                    Finding::new(
-                        "column-ignored",
-                        self.place(sheet, Layout::Table, header, c, &title),
-                    )
-                    .value(title.clone()),
-                ),
+                None => self
+                    .findings
+                    .push(Finding::new("column-ignored", self.place(&at)).value(title)),
             }
         }
         for (fi, field) in def.fields.iter().enumerate() {
@@ -400,18 +471,24 @@ impl Validator<'_> {
             }
             let mut record = Record {
                 row: r as u32 + 1,
-                values: BTreeMap::new(),
+                values: Vec::with_capacity(def.fields.len()),
             };
             let index = records.len();
             for (fi, field) in def.fields.iter().enumerate() {
-                let Some((c, title)) = &columns[fi] else {
+                let Some((c, title)) = columns[fi] else {
+                    self.locs[si].push(None);
                     continue;
                 };
-                let place = self.place(sheet, Layout::Table, r, *c, title);
-                self.places
-                    .insert((si, index, field.id.clone()), place.clone());
-                if let Some(v) = self.value(field, sheet.cell(r, *c), &place) {
-                    record.values.insert(field.id.clone(), v);
+                let at = At {
+                    sheet,
+                    layout: Layout::Table,
+                    row: r,
+                    col: c,
+                    column: title,
+                };
+                self.locs[si].push(Some(at));
+                if let Some(v) = self.value(field, sheet.cell(r, c), &at) {
+                    record.values.push((field.id.clone(), v));
                 }
             }
             self.rules(si, def, index, &record);
@@ -419,13 +496,14 @@ impl Validator<'_> {
         }
         if records.is_empty() && def.required {
             let first = columns.iter().flatten().map(|(c, _)| *c).min().unwrap_or(0);
-            let place = self.place(
+            let column = def.fields.first().map(|f| f.label("en")).unwrap_or("");
+            let place = self.place(&At {
                 sheet,
-                Layout::Table,
-                header + 1,
-                first,
-                def.fields.first().map(|f| f.label("en")).unwrap_or(""),
-            );
+                layout: Layout::Table,
+                row: header + 1,
+                col: first,
+                column,
+            });
             self.findings.push(
                 Finding::new("required-missing", place)
                     .detail(format!("at least one row of {} is needed", def.label("en"))),
@@ -440,9 +518,10 @@ impl Validator<'_> {
         for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
             let n = row
                 .iter()
-                .filter(
-                    |v| matches!(v, Value::Text(t) if self.schema.field_for_label(si, t).is_some()),
-                )
+                .filter(|v| {
+                    // Titles are short; long cells are data, not worth a lookup.
+                    matches!(v, Value::Text(t) if t.len() <= MAX_TITLE_BYTES && self.schema.field_for_label(si, t).is_some())
+                })
                 .count();
             if n >= 2 && best.is_none_or(|(_, m)| n > m) {
                 best = Some((r, n));
@@ -452,50 +531,54 @@ impl Validator<'_> {
     }
 
     /// Reads one cell as its field's type; findings for what does not fit.
-    fn value(&mut self, field: &FieldDef, v: &Value, place: &Place) -> Option<FieldValue> {
+    fn value(&mut self, field: &FieldDef, v: &Value, at: &At) -> Option<FieldValue> {
         if let Value::Error(e) = v {
             self.findings
-                .push(Finding::new("formula-error", place.clone()).value(e.clone()));
+                .push(Finding::new("formula-error", self.place(at)).value(e.clone()));
             return None;
         }
         if v.is_blank() {
             if field.required {
                 self.findings
-                    .push(Finding::new("required-missing", place.clone()));
+                    .push(Finding::new("required-missing", self.place(at)));
             }
             return None;
         }
-        let text = v.display().trim().to_string();
-        let err = |code: &'static str| Finding::new(code, place.clone()).value(text.clone());
+        // Text cells are read in place; other values as a person would see them.
+        let text: std::borrow::Cow<str> = match v {
+            Value::Text(t) => std::borrow::Cow::Borrowed(t.trim()),
+            other => std::borrow::Cow::Owned(other.display()),
+        };
+        let err = |code: &'static str, place: Place| Finding::new(code, place).value(text.as_ref());
         match field.kind {
             FieldType::Text | FieldType::Id | FieldType::Ref => {
                 let n = text.chars().count();
                 if let Some(max) = field.max_len.filter(|m| n > *m) {
                     self.findings.push(
-                        err("too-long")
+                        err("too-long", self.place(at))
                             .detail(format!("{n} characters"))
                             .expected(format!("at most {max} characters")),
                     );
                 } else if let Some(min) = field.warn_below.filter(|m| n < *m) {
                     self.findings.push(
-                        err("too-short")
+                        err("too-short", self.place(at))
                             .detail(format!("{n} characters"))
                             .expected(format!("at least {min} characters")),
                     );
                 }
-                Some(FieldValue::Text(text))
+                Some(FieldValue::Text(text.into_owned()))
             }
             FieldType::Code => {
                 let vocab = field.vocabulary.as_deref().unwrap_or_default();
-                self.code(vocab, &text, place).map(FieldValue::Text)
+                self.code(vocab, &text, at).map(FieldValue::Text)
             }
             FieldType::Yesno => match v {
                 Value::Bool(b) => Some(FieldValue::Bool(*b)),
                 _ => self
-                    .code("yesno", &text, place)
+                    .code("yesno", &text, at)
                     .map(|c| FieldValue::Bool(c == "yes")),
             },
-            FieldType::List => Some(FieldValue::List(self.list(field, &text, place))),
+            FieldType::List => Some(FieldValue::List(self.list(field, &text, at))),
             FieldType::Year => {
                 let n = match v {
                     Value::Number(n) => cells::whole(*n),
@@ -503,7 +586,7 @@ impl Validator<'_> {
                 };
                 let Some(n) = n else {
                     self.findings
-                        .push(err("not-a-number").expected("a year such as 2026"));
+                        .push(err("not-a-number", self.place(at)).expected("a year such as 2026"));
                     return None;
                 };
                 let (min, max) = (
@@ -512,13 +595,14 @@ impl Validator<'_> {
                 );
                 if n < min || n > max {
                     self.findings.push(
-                        err("year-out-of-range").expected(format!("a year from {min} to {max}")),
+                        err("year-out-of-range", self.place(at))
+                            .expected(format!("a year from {min} to {max}")),
                     );
                     return None;
                 }
                 Some(FieldValue::Int(n))
             }
-            FieldType::Date => self.date(v, &text, place).map(FieldValue::Date),
+            FieldType::Date => self.date(v, &text, at).map(FieldValue::Date),
             FieldType::Integer => {
                 let n = match v {
                     Value::Number(n) => cells::whole(*n),
@@ -526,37 +610,41 @@ impl Validator<'_> {
                 };
                 let Some(n) = n else {
                     self.findings
-                        .push(err("not-a-number").expected("a whole number"));
+                        .push(err("not-a-number", self.place(at)).expected("a whole number"));
                     return None;
                 };
                 let (min, max) = (field.min.unwrap_or(i64::MIN), field.max.unwrap_or(i64::MAX));
                 if n < min || n > max {
                     self.findings.push(
-                        err("out-of-range").expected(format!("a whole number from {min} to {max}")),
+                        err("out-of-range", self.place(at))
+                            .expected(format!("a whole number from {min} to {max}")),
                     );
                     return None;
                 }
                 if let Some(w) = field.warn_above.filter(|w| n > *w) {
-                    self.findings
-                        .push(err("above-typical").expected(format!("usually at most {w}")));
+                    self.findings.push(
+                        err("above-typical", self.place(at))
+                            .expected(format!("usually at most {w}")),
+                    );
                 }
                 Some(FieldValue::Int(n))
             }
             FieldType::Email => {
                 if cells::is_email(&text) {
-                    Some(FieldValue::Text(text))
+                    Some(FieldValue::Text(text.into_owned()))
                 } else {
                     self.findings.push(
-                        err("email-invalid").expected("one address such as name@example.org"),
+                        err("email-invalid", self.place(at))
+                            .expected("one address such as name@example.org"),
                     );
                     None
                 }
             }
             FieldType::Url => match cells::check_url(&text) {
-                Ok(()) => Some(FieldValue::Text(text)),
+                Ok(()) => Some(FieldValue::Text(text.into_owned())),
                 Err(fix) => {
                     self.findings.push(
-                        err("url-invalid")
+                        err("url-invalid", self.place(at))
                             .expected("an address starting with https://")
                             .suggest(fix.into_iter().collect()),
                     );
@@ -566,13 +654,13 @@ impl Validator<'_> {
         }
     }
 
-    fn date(&mut self, v: &Value, text: &str, place: &Place) -> Option<NaiveDate> {
+    fn date(&mut self, v: &Value, text: &str, at: &At) -> Option<NaiveDate> {
         match v {
             Value::Date(d) => Some(*d),
             Value::Number(n) => match cells::from_serial(*n) {
                 Some(d) => {
                     self.findings.push(
-                        Finding::new("date-serial", place.clone())
+                        Finding::new("date-serial", self.place(at))
                             .value(text)
                             .detail(format!("read as {d}")),
                     );
@@ -580,7 +668,7 @@ impl Validator<'_> {
                 }
                 None => {
                     self.findings.push(
-                        Finding::new("date-invalid", place.clone())
+                        Finding::new("date-invalid", self.place(at))
                             .value(text)
                             .expected("a date such as 2026-03-01"),
                     );
@@ -591,7 +679,7 @@ impl Validator<'_> {
                 Ok(d) => Some(d),
                 Err(DateProblem::Invalid(guess)) => {
                     self.findings.push(
-                        Finding::new("date-invalid", place.clone())
+                        Finding::new("date-invalid", self.place(at))
                             .value(text)
                             .expected("a date such as 2026-03-01 or 1/3/2026 (day first)")
                             .suggest(guess.into_iter().collect()),
@@ -600,7 +688,7 @@ impl Validator<'_> {
                 }
                 Err(DateProblem::Ambiguous(why)) => {
                     self.findings.push(
-                        Finding::new("date-ambiguous", place.clone())
+                        Finding::new("date-ambiguous", self.place(at))
                             .value(text)
                             .detail(why)
                             .expected("a date such as 2026-03-01"),
@@ -612,12 +700,12 @@ impl Validator<'_> {
     }
 
     /// The code a value names in a vocabulary, or a finding with suggestions.
-    fn code(&mut self, vocab: &str, text: &str, place: &Place) -> Option<String> {
+    fn code(&mut self, vocab: &str, text: &str, at: &At) -> Option<String> {
         match self.schema.lookup(vocab, text) {
             Some((term, m)) => {
                 if m == crate::schema::Match::Spelling && term.code != text {
                     self.findings.push(
-                        Finding::new("label-for-code", place.clone())
+                        Finding::new("label-for-code", self.place(at))
                             .value(text)
                             .detail(format!("read as {}", term.code)),
                     );
@@ -626,7 +714,7 @@ impl Validator<'_> {
             }
             None => {
                 self.findings.push(
-                    Finding::new("not-in-vocabulary", place.clone())
+                    Finding::new("not-in-vocabulary", self.place(at))
                         .value(text)
                         .expected(expected_codes(self.schema, vocab))
                         .suggest(self.schema.suggest(vocab, text)),
@@ -636,7 +724,7 @@ impl Validator<'_> {
         }
     }
 
-    fn list(&mut self, field: &FieldDef, text: &str, place: &Place) -> Vec<String> {
+    fn list(&mut self, field: &FieldDef, text: &str, at: &At) -> Vec<String> {
         let schema = self.schema;
         let reference = Reference::current();
         let resolve = |item: &str| -> Option<(String, bool)> {
@@ -655,28 +743,30 @@ impl Validator<'_> {
                 Some(ItemKind::Text) | None => Some((item.to_string(), false)),
             }
         };
-        let items = if field.item == Some(ItemKind::Text) {
-            // Free text: split at commas only where every piece is short (acronyms),
+        let text_list = field.item == Some(ItemKind::Text);
+        let items = cells::split_list(text, |s: &str| {
+            // Free text splits at commas only where every piece is short (acronyms),
             // since organization names hold commas.
-            let short = |s: &str| s.split(',').all(|p| p.trim().chars().count() <= 25);
-            cells::split_list(text, &|s: &str| !short(s), true)
-        } else {
-            cells::split_list(text, &|s: &str| resolve(s).is_some(), true)
-        };
+            if text_list && s.contains(',') && s.split(',').all(|p| p.trim().chars().count() <= 25)
+            {
+                return None;
+            }
+            resolve(s)
+        });
         let mut out: Vec<String> = Vec::new();
-        for item in items {
-            match resolve(&item) {
+        for (item, resolved) in items {
+            match resolved {
                 Some((code, spelled)) => {
                     if spelled {
                         self.findings.push(
-                            Finding::new("label-for-code", place.clone())
-                                .value(item.clone())
+                            Finding::new("label-for-code", self.place(at))
+                                .value(item)
                                 .detail(format!("read as {code}")),
                         );
                     }
                     if out.contains(&code) {
                         self.findings
-                            .push(Finding::new("list-duplicate", place.clone()).value(item));
+                            .push(Finding::new("list-duplicate", self.place(at)).value(item));
                     } else {
                         out.push(code);
                     }
@@ -689,7 +779,7 @@ impl Validator<'_> {
                         (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(&item)),
                     };
                     self.findings.push(
-                        Finding::new("not-in-vocabulary", place.clone())
+                        Finding::new("not-in-vocabulary", self.place(at))
                             .value(item)
                             .expected(expected)
                             .suggest(suggestions),
@@ -702,13 +792,9 @@ impl Validator<'_> {
 
     /// The schema's checks across the fields of one record.
     fn rules(&mut self, si: usize, def: &SheetDef, index: usize, record: &Record) {
+        let mut out = Vec::new();
         for rule in &def.rules {
-            let place = |f: &str| {
-                self.places
-                    .get(&(si, index, f.to_string()))
-                    .cloned()
-                    .unwrap_or_default()
-            };
+            let place = |f: &str| self.place_of(si, def, index, f);
             match rule {
                 Rule::DateOrder { first, then } => {
                     if let (Some(a), Some(b)) = (record.date(first), record.date(then))
@@ -717,7 +803,7 @@ impl Validator<'_> {
                         let f = Finding::new("date-order", place(then))
                             .value(b.to_string())
                             .detail(format!("starts {a}"));
-                        self.findings.push(f);
+                        out.push(f);
                     }
                 }
                 Rule::NotMoreThan { field, limit } => {
@@ -732,7 +818,7 @@ impl Validator<'_> {
                                     .map(|f| f.label("en").to_lowercase())
                                     .unwrap_or(limit.clone())
                             ));
-                        self.findings.push(f);
+                        out.push(f);
                     }
                 }
                 Rule::WithinParent { field, parent } => {
@@ -754,7 +840,7 @@ impl Validator<'_> {
                                     "{code} is under {}, the row's cluster is {parent_code}",
                                     term_parent.unwrap_or("")
                                 ));
-                            self.findings.push(f);
+                            out.push(f);
                         }
                     }
                 }
@@ -770,11 +856,12 @@ impl Validator<'_> {
                         let f = Finding::new("completed-future-end", place(field))
                             .value(d.to_string())
                             .detail(format!("{when} is {w}"));
-                        self.findings.push(f);
+                        out.push(f);
                     }
                 }
             }
         }
+        self.findings.extend(out);
     }
 
     /// IDs unique within their sheet; references pointing to an existing ID.
@@ -789,15 +876,10 @@ impl Validator<'_> {
                             continue;
                         };
                         if let Some(&first) = seen.get(id) {
-                            let place = self
-                                .places
-                                .get(&(si, i, field.id.clone()))
-                                .cloned()
-                                .unwrap_or_default();
+                            let place = self.place_of(si, def, i, &field.id);
                             let first_place = self
-                                .places
-                                .get(&(si, first, field.id.clone()))
-                                .and_then(|p| p.cell.clone())
+                                .place_of(si, def, first, &field.id)
+                                .cell
                                 .unwrap_or_default();
                             self.findings.push(
                                 Finding::new("id-duplicate", place)
@@ -828,11 +910,7 @@ impl Validator<'_> {
                             continue;
                         };
                         if !ids.contains(id) {
-                            let place = self
-                                .places
-                                .get(&(si, i, field.id.clone()))
-                                .cloned()
-                                .unwrap_or_default();
+                            let place = self.place_of(si, def, i, &field.id);
                             let candidates: Vec<(String, String)> = ids
                                 .iter()
                                 .map(|x| (crate::text::compact(x), x.to_string()))
