@@ -202,7 +202,7 @@ impl Finding {
 }
 
 /// Counts by severity.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub errors: usize,
     pub warnings: usize,

@@ -3,8 +3,11 @@
 //!
 //! The pipeline, one module per stage: [`read`] any accepted container into
 //! sheets and cells, [`validate`] them against the [`schema`] into records and
-//! [`findings`], write the blank [`template`] and the [`annotate`]d copy, and
-//! print the schema's documentation ([`docs`]). The command line lives in [`cli`].
+//! [`findings`], [`ingest`] them into the [`store`] ([`normalize`]d into
+//! [`tables`], organizations matched to the [`register`]), follow the year
+//! ([`status`]) and [`export`] it. Around them: the blank [`template`], the
+//! [`annotate`]d copy, the schema's documentation ([`docs`]). The command line
+//! lives in [`cli`].
 
 // Findings travel as the error of the reader's cold paths; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -12,10 +15,17 @@
 pub mod annotate;
 pub mod cli;
 pub mod docs;
+pub mod export;
 pub mod findings;
+pub mod ingest;
+pub mod normalize;
 pub mod read;
 pub mod reference;
+pub mod register;
 pub mod schema;
+pub mod status;
+pub mod store;
+pub mod tables;
 pub mod template;
 pub mod text;
 pub mod validate;

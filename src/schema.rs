@@ -42,6 +42,8 @@ pub enum Layout {
 #[serde(deny_unknown_fields)]
 pub struct SheetDef {
     pub id: String,
+    /// The normalized table its records go to.
+    pub table: String,
     pub layout: Layout,
     pub required: bool,
     pub labels: Labels,

@@ -408,6 +408,8 @@ fn every_kind_of_finding_is_raised_where_it_belongs() {
         std::fs::remove_file(&path).unwrap();
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Raised by the ingest, which knows the register: tests/ingest.rs provokes it.
+    covered.insert("organization-unknown");
     let all: BTreeSet<&str> = catalogue().iter().map(|k| k.code.as_str()).collect();
     let missing: Vec<&&str> = all.difference(&covered).collect();
     assert!(missing.is_empty(), "kinds with no test: {missing:?}");

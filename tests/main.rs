@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod findings;
+mod ingest;
 mod robustness;
 mod template;

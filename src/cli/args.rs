@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Annual reports on enhanced cooperation: check submissions, write the template.
+/// Annual reports on enhanced cooperation: check submissions, keep every year's data.
 ///
 /// Organizations fill in the template workbook and check it with `cstd validate`
-/// before sending it; the secretariat validates every file it receives.
+/// before sending it; the secretariat ingests every file it receives into the
+/// store (`cstd ingest`), follows the year (`cstd status`) and exports its tables.
 #[derive(Debug, Parser)]
 #[command(
     name = "cstd",
@@ -36,6 +37,12 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Explain a finding code: what it means and what to do.
     Explain(ExplainArgs),
+    /// Ingest received files into the store: validate, normalize, keep every file.
+    Ingest(IngestArgs),
+    /// Show where a reporting year stands: who has reported, who is missing.
+    Status(StatusArgs),
+    /// Export a year's tables for analysts (CSV, XLSX or Parquet).
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,4 +121,71 @@ pub struct SchemaArgs {
 pub struct ExplainArgs {
     /// A finding code, such as not-in-vocabulary.
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArg {
+    /// Where the store is.
+    #[arg(long, value_name = "DIR", default_value = "output/store")]
+    pub store: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files and folders of submissions (folders are searched recursively).
+    #[arg(value_name = "PATH", default_value = "submissions")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The register of invited organizations.
+    #[arg(long, value_name = "FILE", default_value = "submissions/register.csv")]
+    pub register: PathBuf,
+    /// Fail at once if another ingest is writing to the store, instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The reporting year; the latest in the store by default.
+    #[arg(long)]
+    pub year: Option<i64>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: StatusFormat,
+    #[command(flatten)]
+    pub store: StoreArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One CSV file per table.
+    Csv,
+    /// One workbook, a sheet per table.
+    Xlsx,
+    /// One Parquet file per table.
+    Parquet,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The reporting year to export.
+    #[arg(long)]
+    pub year: i64,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormat,
+    /// The folder to write into.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArg,
 }

@@ -4,7 +4,10 @@
 
 pub mod args;
 mod explain;
+mod export;
+mod ingest;
 mod schema;
+mod status;
 mod template;
 mod validate;
 
@@ -29,6 +32,9 @@ pub fn main() -> ExitCode {
         Command::Template(a) => template::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Ingest(a) => ingest::run(a),
+        Command::Status(a) => status::run(a),
+        Command::Export(a) => export::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

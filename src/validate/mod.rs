@@ -773,10 +773,10 @@ impl<'a> Validator<'a> {
                 }
                 None => {
                     let (expected, suggestions) = match (&field.vocabulary, field.item) {
-                        (Some(v), _) => (expected_codes(schema, v), schema.suggest(v, &item)),
+                        (Some(v), _) => (expected_codes(schema, v), schema.suggest(v, item)),
                         (None, Some(ItemKind::Sdg)) => ("a goal from 1 to 17 (9, SDG 9) or a target (9.c)".to_string(), Vec::new()),
                         (None, Some(ItemKind::Tunis)) => ("a paragraph from 1 to 122, with a letter if needed: 35(d)".to_string(), Vec::new()),
-                        (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(&item)),
+                        (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(item)),
                     };
                     self.findings.push(
                         Finding::new("not-in-vocabulary", self.place(at))

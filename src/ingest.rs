@@ -1,0 +1,719 @@
+//! Ingest: every file received into the store, whatever its state.
+//!
+//! Files are read and validated in parallel, then decided in order of arrival
+//! (modification time, then path): a file seen before changes nothing; the
+//! same content under another name is a duplicate; a file with errors is
+//! rejected and kept with its findings; an accepted file becomes its
+//! organization's submission for the year, superseding any earlier one. The
+//! result is written as a new generation of the store and made current at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::findings::{Counts, Finding, Place};
+use crate::normalize::{Builder, Meta};
+use crate::read::Limits;
+use crate::register::{Recognized, Register};
+use crate::schema::Schema;
+use crate::store::{Entry, Generation, Ledger, Outcome, Store, sha256};
+use crate::tables::{Data, Table};
+use crate::validate::{Context, FileReport};
+
+pub struct Options {
+    pub store: PathBuf,
+    /// The register of invited organizations; when missing, the one the store
+    /// last used is kept.
+    pub register: PathBuf,
+    /// When the files were received (RFC 3339), recorded in the ledger.
+    pub received: String,
+    /// Wait for another ingest to finish rather than fail.
+    pub wait: bool,
+}
+
+/// What an ingest did, for the closing summary.
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub files: usize,
+    /// Seen before under the same name: nothing changed.
+    pub unchanged: usize,
+    pub accepted: usize,
+    pub accepted_with_warnings: usize,
+    pub rejected: usize,
+    pub duplicates: usize,
+    pub superseded: usize,
+    pub new_organizations: Vec<String>,
+    /// Error codes of the rejected files, most frequent first, with counts.
+    pub top_reasons: Vec<(String, usize)>,
+    pub generation: u64,
+    pub years: Vec<i64>,
+}
+
+/// One input, read and checked.
+struct Checked {
+    path: PathBuf,
+    file: String,
+    ext: String,
+    bytes: Vec<u8>,
+    sha256: String,
+    modified: std::time::SystemTime,
+    report: Option<FileReport>,
+}
+
+/// Told how far an ingest has got, for a progress display.
+pub trait Progress: Sync {
+    fn start(&self, _files: u64) {}
+    fn tick(&self) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// Ingests files and folders into the store. `waiting` is called when another
+/// ingest holds the lock.
+pub fn ingest(
+    paths: &[PathBuf],
+    opts: &Options,
+    progress: &dyn Progress,
+    waiting: impl FnMut(&str),
+) -> anyhow::Result<Summary> {
+    let schema = Schema::current();
+    let store = Store::new(&opts.store);
+    let _lock = store.lock(opts.wait, waiting)?;
+    let previous = store.current()?;
+    let mut ledger = match &previous {
+        Some(g) => g.ledger()?,
+        None => Ledger::default(),
+    };
+    let register = if opts.register.exists() {
+        Register::load(&opts.register)?
+    } else if let Some(g) = &previous {
+        g.register()?
+    } else {
+        Register::default()
+    };
+
+    let inputs = crate::read::collect_inputs(paths, schema);
+    let seen: BTreeSet<(String, String)> = ledger
+        .entries
+        .iter()
+        .map(|e| (e.sha256.clone(), e.file.clone()))
+        .collect();
+    let ctx = Context::from_env();
+    let limits = Limits::default();
+    progress.start(inputs.len() as u64);
+    let mut checked: Vec<Checked> = inputs
+        .par_iter()
+        .map(|path| {
+            let c = check(path, schema, &ctx, &limits, &seen);
+            progress.tick();
+            c
+        })
+        .collect();
+    progress.finish();
+    checked.sort_by(|a, b| {
+        a.modified
+            .cmp(&b.modified)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+
+    let mut summary = Summary {
+        files: checked.len(),
+        ..Summary::default()
+    };
+    let mut new_entries: Vec<(Entry, Option<FileReport>)> = Vec::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for c in checked {
+        if c.report.is_none() {
+            summary.unchanged += 1;
+            continue;
+        }
+        let stored = store.keep_raw(&c.sha256, &c.ext, &c.bytes)?;
+        let earlier = ledger
+            .entries
+            .iter()
+            .chain(new_entries.iter().map(|(e, _)| e))
+            .find(|e| e.sha256 == c.sha256)
+            .map(|e| e.sha256.clone());
+        let mut report = c.report.unwrap_or_else(|| unreachable_report(&c.file));
+        let sub = report.submission.as_ref();
+        let org_form = sub.and_then(|s| s.form("organization"));
+        let acronym = org_form.and_then(|o| o.text("acronym"));
+        let name = org_form.and_then(|o| o.text("name"));
+        let year = org_form.and_then(|o| o.int("year"));
+        let recognized =
+            (acronym.is_some() || name.is_some()).then(|| register.recognize(acronym, name));
+        if let Some(Recognized::New { id, suggestions }) = &recognized {
+            let place = Place {
+                sheet: None,
+                cell: None,
+                at: None,
+                column: Some("Acronym".into()),
+            };
+            report.findings.push(
+                Finding::new("organization-unknown", place)
+                    .value(id.clone())
+                    .expected("an organization of the register (submissions/register.csv)")
+                    .suggest(suggestions.clone()),
+            );
+            report.counts = Counts::of(&report.findings);
+        }
+        let mut entry = Entry {
+            sha256: c.sha256.clone(),
+            file: c.file.clone(),
+            stored,
+            received: opts.received.clone(),
+            size: c.bytes.len() as u64,
+            container: report.container.map(|k| k.name().to_string()),
+            schema_version: schema.version.clone(),
+            organization: recognized.as_ref().map(|r| r.id().to_string()),
+            organization_name: name.map(String::from),
+            registered: matches!(recognized, Some(Recognized::Known(_))),
+            year,
+            outcome: Outcome::Rejected,
+            duplicate_of: None,
+            superseded_by: None,
+            counts: report.counts,
+            actions: report.understood.as_ref().map(|u| u.actions).unwrap_or(0),
+            top_errors: top_errors(&report.findings),
+        };
+        if let Some(first) = earlier {
+            entry.outcome = Outcome::Duplicate;
+            entry.duplicate_of = Some(first);
+            summary.duplicates += 1;
+            new_entries.push((entry, None));
+            continue;
+        }
+        let acceptable = report.readable
+            && report.counts.errors == 0
+            && entry.organization.is_some()
+            && year.is_some();
+        if !acceptable {
+            summary.rejected += 1;
+            for code in report
+                .findings
+                .iter()
+                .filter(|f| f.severity == crate::findings::Severity::Error)
+                .map(|f| f.code)
+            {
+                *reasons.entry(code.to_string()).or_default() += 1;
+            }
+            new_entries.push((entry, Some(report)));
+            continue;
+        }
+        let (org, y) = (
+            entry.organization.clone().unwrap_or_default(),
+            year.unwrap_or_default(),
+        );
+        if let Some(Recognized::New { id, .. }) = &recognized
+            && !summary.new_organizations.contains(id)
+        {
+            summary.new_organizations.push(id.clone());
+        }
+        // The submission in force for this organization and year, earlier in the
+        // store or earlier in this batch, is superseded by this one.
+        let in_force = ledger
+            .entries
+            .iter_mut()
+            .chain(new_entries.iter_mut().map(|(e, _)| e))
+            .find(|e| {
+                e.outcome == Outcome::Accepted
+                    && e.organization.as_deref() == Some(org.as_str())
+                    && e.year == Some(y)
+            });
+        if let Some(old) = in_force {
+            old.outcome = Outcome::Superseded;
+            old.superseded_by = Some(c.sha256.clone());
+            summary.superseded += 1;
+        }
+        entry.outcome = Outcome::Accepted;
+        if entry.counts.warnings > 0 {
+            summary.accepted_with_warnings += 1;
+        } else {
+            summary.accepted += 1;
+        }
+        new_entries.push((entry, Some(report)));
+    }
+    let mut top: Vec<(String, usize)> = reasons.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    summary.top_reasons = top;
+
+    if new_entries.is_empty() {
+        summary.generation = previous.as_ref().map(|g| g.number).unwrap_or(0);
+        summary.years = ledger.years();
+        return Ok(summary);
+    }
+
+    let touched: BTreeSet<i64> = new_entries
+        .iter()
+        .filter(|(e, r)| r.is_some() && e.outcome != Outcome::Rejected)
+        .filter_map(|(e, _)| e.year)
+        .collect();
+    let findings_rows = findings_table(&new_entries);
+    let reports: Vec<(Entry, Option<FileReport>)> = new_entries;
+    ledger
+        .entries
+        .extend(reports.iter().map(|(e, _)| e.clone()));
+
+    let number = previous.as_ref().map(|g| g.number + 1).unwrap_or(1);
+    let dir = store.generation_dir(number);
+    if dir.exists() {
+        // Left by an ingest that was stopped before it committed.
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir.join("tables"))
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let next = Generation {
+        number,
+        dir: dir.clone(),
+    };
+    let batch = Batch {
+        reports: &reports,
+        findings: findings_rows,
+        register: &register,
+        touched,
+    };
+    write_tables(schema, &ledger, previous.as_ref(), &next, batch)?;
+    write_file(&dir.join("register.csv"), register.to_csv()?.as_bytes())?;
+    write_file(
+        &dir.join("ledger.json"),
+        serde_json::to_string_pretty(&ledger)?.as_bytes(),
+    )?;
+    crate::store::sync_dir(&dir)?;
+    store.commit(number)?;
+    store.collect_garbage(number);
+    summary.generation = number;
+    summary.years = ledger.years();
+    Ok(summary)
+}
+
+fn unreachable_report(file: &str) -> FileReport {
+    // `check` gives a report for every file it did not skip; this keeps the
+    // ingest going with a rejection should that ever change.
+    let f = crate::read::unreadable("the file was not checked".into());
+    FileReport {
+        file: file.to_string(),
+        readable: false,
+        container: None,
+        understood: None,
+        counts: Counts::of(std::slice::from_ref(&f)),
+        findings: vec![f],
+        submission: None,
+    }
+}
+
+/// Reads one input once: its bytes (a folder of CSV files as a zip of them),
+/// their hash and, unless seen before under the same name, its findings.
+fn check(
+    path: &Path,
+    schema: &Schema,
+    ctx: &Context,
+    limits: &Limits,
+    seen: &BTreeSet<(String, String)>,
+) -> Checked {
+    let file = path.display().to_string();
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or(std::time::UNIX_EPOCH);
+    let (bytes, ext) = if path.is_dir() {
+        (zip_folder(path).unwrap_or_default(), "zip".to_string())
+    } else {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_else(|| "bin".into());
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        // An oversized file is kept as its first bytes only; its finding says why.
+        let bytes = if size > limits.max_file_bytes {
+            Vec::new()
+        } else {
+            std::fs::read(path).unwrap_or_default()
+        };
+        (bytes, ext)
+    };
+    let sha = sha256(&bytes);
+    if seen.contains(&(sha.clone(), file.clone())) {
+        return Checked {
+            path: path.to_path_buf(),
+            file,
+            ext,
+            bytes,
+            sha256: sha,
+            modified,
+            report: None,
+        };
+    }
+    let want = |name: &str| schema.sheet_for_name(name).is_some();
+    // A folder, or a file too large to hold, is read from disk for its findings.
+    let read = if path.is_dir() || bytes.is_empty() {
+        crate::read::read_path(path, limits, &want)
+    } else {
+        crate::read::read_bytes(&bytes, Some(&ext), limits, &want)
+    };
+    let report = crate::validate::report(file.clone(), read, schema, ctx);
+    Checked {
+        path: path.to_path_buf(),
+        file,
+        ext,
+        bytes,
+        sha256: sha,
+        modified,
+        report: Some(report),
+    }
+}
+
+/// A folder of CSV files as one zip, the same bytes for the same files (names
+/// sorted, no compression, fixed times), so that it hashes and keeps like a file.
+fn zip_folder(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    names.sort();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    for p in names {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        w.start_file(name, options)?;
+        w.write_all(&std::fs::read(&p)?)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+fn top_errors(findings: &[Finding]) -> Vec<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.severity == crate::findings::Severity::Error)
+    {
+        *counts.entry(f.code).or_default() += 1;
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    v.into_iter().take(3).map(|(c, _)| c.to_string()).collect()
+}
+
+/// The findings of the new files, one row each.
+fn findings_table(entries: &[(Entry, Option<FileReport>)]) -> Table {
+    let mut cols: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
+    let names = [
+        "sha256",
+        "submission_id",
+        "file",
+        "code",
+        "severity",
+        "sheet",
+        "cell",
+        "column",
+        "value",
+        "expected",
+        "suggestions",
+        "detail",
+    ];
+    for n in names {
+        cols.insert(n, Vec::new());
+    }
+    for (entry, report) in entries {
+        let Some(report) = report else { continue };
+        for f in &report.findings {
+            let row: [Option<String>; 12] = [
+                Some(entry.sha256.clone()),
+                Some(entry.submission_id().to_string()),
+                Some(entry.file.clone()),
+                Some(f.code.to_string()),
+                Some(f.severity.as_str().to_string()),
+                f.place.sheet.clone(),
+                f.place.cell.clone(),
+                f.place.column.clone(),
+                f.value.clone(),
+                f.expected.clone(),
+                (!f.suggestions.is_empty()).then(|| f.suggestions.join("; ")),
+                f.detail.clone(),
+            ];
+            for (n, v) in names.iter().zip(row) {
+                if let Some(c) = cols.get_mut(n) {
+                    c.push(v);
+                }
+            }
+        }
+    }
+    Table::new(
+        "findings",
+        names
+            .iter()
+            .map(|n| {
+                (
+                    n.to_string(),
+                    Data::Text(cols.remove(n).unwrap_or_default()),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Writes the tables of the next generation: touched years rebuilt from the
+/// previous generation's tables plus the new submissions, other years linked.
+/// What this ingest adds to the tables.
+struct Batch<'a> {
+    reports: &'a [(Entry, Option<FileReport>)],
+    findings: Table,
+    register: &'a Register,
+    /// Years with new or superseded submissions.
+    touched: BTreeSet<i64>,
+}
+
+fn write_tables(
+    schema: &Schema,
+    ledger: &Ledger,
+    previous: Option<&Generation>,
+    next: &Generation,
+    batch: Batch,
+) -> anyhow::Result<()> {
+    let Batch {
+        reports,
+        findings: new_findings,
+        register,
+        touched,
+    } = batch;
+    let touched = &touched;
+    let tables_dir = next.tables();
+    // Years the previous generation has and this ingest did not touch: same files.
+    if let Some(prev) = previous
+        && let Ok(years) = std::fs::read_dir(prev.tables())
+    {
+        for y in years.flatten().filter(|y| y.path().is_dir()) {
+            let year: Option<i64> = y.file_name().to_string_lossy().parse().ok();
+            if year.is_some_and(|y| touched.contains(&y)) {
+                continue;
+            }
+            let target = tables_dir.join(y.file_name());
+            std::fs::create_dir_all(&target)?;
+            for f in std::fs::read_dir(y.path())?.flatten() {
+                let to = target.join(f.file_name());
+                if std::fs::hard_link(f.path(), &to).is_err() {
+                    std::fs::copy(f.path(), &to)
+                        .with_context(|| format!("cannot copy {}", f.path().display()))?;
+                }
+            }
+        }
+    }
+    let status: BTreeMap<&str, (&str, Option<&str>)> = ledger
+        .entries
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Accepted | Outcome::Superseded))
+        .map(|e| {
+            (
+                e.submission_id(),
+                (
+                    if e.outcome == Outcome::Accepted {
+                        "current"
+                    } else {
+                        "superseded"
+                    },
+                    e.superseded_by.as_deref(),
+                ),
+            )
+        })
+        .collect();
+    for &year in touched {
+        let mut builder = Builder::default();
+        for (entry, report) in reports {
+            let (Some(report), true) = (
+                report,
+                entry.year == Some(year)
+                    && matches!(entry.outcome, Outcome::Accepted | Outcome::Superseded),
+            ) else {
+                continue;
+            };
+            let Some(sub) = &report.submission else {
+                continue;
+            };
+            let meta = Meta {
+                submission_id: entry.submission_id().to_string(),
+                organization_id: entry.organization.clone().unwrap_or_default(),
+                sha256: entry.sha256.clone(),
+                file: entry.file.clone(),
+                received: entry.received.clone(),
+                errors: entry.counts.errors as i64,
+                warnings: entry.counts.warnings as i64,
+                notes: entry.counts.notes as i64,
+            };
+            builder.add(schema, sub, &meta);
+        }
+        let year_dir = tables_dir.join(year.to_string());
+        std::fs::create_dir_all(&year_dir)?;
+        let mut fresh: BTreeMap<String, Table> = builder
+            .finish()
+            .into_iter()
+            .map(|t| (t.name.clone(), t))
+            .collect();
+        for name in crate::normalize::table_names(schema) {
+            let mut table = match previous
+                .map(|p| p.table(Some(year), &name))
+                .transpose()?
+                .flatten()
+            {
+                Some(t) => t,
+                None => Table::new(&name, Vec::new()),
+            };
+            if let Some(new) = fresh.remove(&name) {
+                table.append(&new);
+            }
+            if name == "submissions" {
+                refresh_status(&mut table, &status);
+            }
+            if table.columns.is_empty() {
+                continue;
+            }
+            crate::tables::write_parquet(&table, &year_dir.join(format!("{name}.parquet")))?;
+        }
+        crate::store::sync_dir(&year_dir)?;
+    }
+    let mut findings = match previous
+        .map(|p| p.table(None, "findings"))
+        .transpose()?
+        .flatten()
+    {
+        Some(t) => t,
+        None => Table::new("findings", Vec::new()),
+    };
+    findings.append(&new_findings);
+    crate::tables::write_parquet(&findings, &tables_dir.join("findings.parquet"))?;
+    crate::tables::write_parquet(&files_table(ledger), &tables_dir.join("files.parquet"))?;
+    crate::tables::write_parquet(
+        &organizations_table(ledger, register),
+        &tables_dir.join("organizations.parquet"),
+    )?;
+    crate::store::sync_dir(&tables_dir)?;
+    Ok(())
+}
+
+/// Sets each submission's status and successor from the ledger.
+fn refresh_status(table: &mut Table, status: &BTreeMap<&str, (&str, Option<&str>)>) {
+    let ids: Vec<Option<String>> = table
+        .text("submission_id")
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    for (name, data) in &mut table.columns {
+        let Data::Text(values) = data else { continue };
+        match name.as_str() {
+            "status" => {
+                for (v, id) in values.iter_mut().zip(&ids) {
+                    *v = id
+                        .as_deref()
+                        .and_then(|id| status.get(id))
+                        .map(|s| s.0.to_string());
+                }
+            }
+            "superseded_by" => {
+                for (v, id) in values.iter_mut().zip(&ids) {
+                    *v = id
+                        .as_deref()
+                        .and_then(|id| status.get(id))
+                        .and_then(|s| s.1)
+                        .map(|s| s[..16.min(s.len())].to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The ledger as a table, for analysts.
+fn files_table(ledger: &Ledger) -> Table {
+    let e = &ledger.entries;
+    let text = |f: &dyn Fn(&Entry) -> Option<String>| Data::Text(e.iter().map(f).collect());
+    let int = |f: &dyn Fn(&Entry) -> Option<i64>| Data::Int(e.iter().map(f).collect());
+    Table::new(
+        "files",
+        vec![
+            ("sha256".into(), text(&|e| Some(e.sha256.clone()))),
+            (
+                "submission_id".into(),
+                text(&|e| Some(e.submission_id().to_string())),
+            ),
+            ("file".into(), text(&|e| Some(e.file.clone()))),
+            ("stored".into(), text(&|e| Some(e.stored.clone()))),
+            ("received".into(), text(&|e| Some(e.received.clone()))),
+            ("size".into(), int(&|e| Some(e.size as i64))),
+            ("container".into(), text(&|e| e.container.clone())),
+            (
+                "schema_version".into(),
+                text(&|e| Some(e.schema_version.clone())),
+            ),
+            ("organization_id".into(), text(&|e| e.organization.clone())),
+            ("year".into(), int(&|e| e.year)),
+            (
+                "outcome".into(),
+                text(&|e| Some(e.outcome.as_str().to_string())),
+            ),
+            ("duplicate_of".into(), text(&|e| e.duplicate_of.clone())),
+            ("superseded_by".into(), text(&|e| e.superseded_by.clone())),
+            ("errors".into(), int(&|e| Some(e.counts.errors as i64))),
+            ("warnings".into(), int(&|e| Some(e.counts.warnings as i64))),
+            ("actions".into(), int(&|e| Some(e.actions as i64))),
+        ],
+    )
+}
+
+/// The register's organizations, and those that reported without being in it.
+fn organizations_table(ledger: &Ledger, register: &Register) -> Table {
+    let mut rows: Vec<(String, Option<String>, Option<String>, bool)> = register
+        .organizations
+        .iter()
+        .map(|o| {
+            (
+                o.id.clone(),
+                Some(o.name.clone()),
+                Some(o.kind.clone()),
+                true,
+            )
+        })
+        .collect();
+    for e in &ledger.entries {
+        if let (Some(id), false) = (&e.organization, e.registered)
+            && !rows.iter().any(|r| &r.0 == id)
+            && e.outcome != Outcome::Rejected
+        {
+            rows.push((id.clone(), e.organization_name.clone(), None, false));
+        }
+    }
+    Table::new(
+        "organizations",
+        vec![
+            (
+                "organization_id".into(),
+                Data::Text(rows.iter().map(|r| Some(r.0.clone())).collect()),
+            ),
+            (
+                "name".into(),
+                Data::Text(rows.iter().map(|r| r.1.clone()).collect()),
+            ),
+            (
+                "type".into(),
+                Data::Text(rows.iter().map(|r| r.2.clone()).collect()),
+            ),
+            (
+                "registered".into(),
+                Data::Bool(rows.iter().map(|r| Some(r.3)).collect()),
+            ),
+        ],
+    )
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    crate::store::write_atomic(path, bytes)
+}

@@ -1,0 +1,239 @@
+//! Normalization: accepted submissions into tables, as the schema lays them out.
+//!
+//! Each schema sheet goes to its table (`table` in the schema): a form sheet
+//! gives one row per submission, a table sheet one row per record; each list
+//! field gives a long table named after the field (one row per item). Every row
+//! carries `submission_id`, and rows from table sheets their source `row`, so
+//! any figure can be traced to the cell it came from.
+//!
+//! Keys: `submission_id` (the first 16 hex digits of the raw file's SHA-256)
+//! identifies a submission; (`submission_id`, `action_id`) an action;
+//! (`submission_id`, `action_id`, `position`) a list item.
+
+use std::collections::BTreeMap;
+
+use crate::schema::{FieldDef, FieldType, Layout, Schema, SheetDef};
+use crate::tables::{Data, Table};
+use crate::validate::{FieldValue, Submission};
+
+/// What the store knows of a submission besides its content.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub submission_id: String,
+    pub organization_id: String,
+    pub sha256: String,
+    pub file: String,
+    pub received: String,
+    pub errors: i64,
+    pub warnings: i64,
+    pub notes: i64,
+}
+
+/// Columns every `submissions` row has before the organization's own fields.
+pub const SUBMISSION_META: &[&str] = &[
+    "submission_id",
+    "organization_id",
+    "sha256",
+    "file",
+    "received",
+    "schema_version",
+    "status",
+    "superseded_by",
+    "errors",
+    "warnings",
+    "notes",
+];
+
+/// Builds tables one row at a time, column by column.
+#[derive(Default)]
+pub struct Builder {
+    tables: BTreeMap<String, Vec<(String, Data)>>,
+}
+
+impl Builder {
+    fn table(&mut self, name: &str) -> &mut Vec<(String, Data)> {
+        self.tables.entry(name.to_string()).or_default()
+    }
+
+    /// Adds the tables of one submission.
+    pub fn add(&mut self, schema: &Schema, sub: &Submission, meta: &Meta) {
+        for sheet in &schema.sheets {
+            let records = sub.records(&sheet.id);
+            match sheet.layout {
+                Layout::Form => {
+                    let empty = crate::validate::Record::default();
+                    let record = records.first().unwrap_or(&empty);
+                    let mut row: Vec<(&str, Cell)> = vec![(
+                        "submission_id",
+                        Cell::Text(Some(meta.submission_id.clone())),
+                    )];
+                    if sheet.table == "submissions" {
+                        row.extend([
+                            (
+                                "organization_id",
+                                Cell::Text(Some(meta.organization_id.clone())),
+                            ),
+                            ("sha256", Cell::Text(Some(meta.sha256.clone()))),
+                            ("file", Cell::Text(Some(meta.file.clone()))),
+                            ("received", Cell::Text(Some(meta.received.clone()))),
+                            (
+                                "schema_version",
+                                Cell::Text(Some(sub.schema_version.clone())),
+                            ),
+                            ("status", Cell::Text(Some("current".into()))),
+                            ("superseded_by", Cell::Text(None)),
+                            ("errors", Cell::Int(Some(meta.errors))),
+                            ("warnings", Cell::Int(Some(meta.warnings))),
+                            ("notes", Cell::Int(Some(meta.notes))),
+                        ]);
+                    }
+                    for field in sheet.fields.iter().filter(|f| f.kind != FieldType::List) {
+                        row.push((&field.id, scalar(field, record.get(&field.id))));
+                    }
+                    self.push_row(&sheet.table, row);
+                    self.lists(sheet, std::slice::from_ref(record), meta, None);
+                }
+                Layout::Table => {
+                    let id_field = sheet.fields.iter().find(|f| f.kind == FieldType::Id);
+                    for record in records {
+                        let mut row: Vec<(&str, Cell)> = vec![
+                            (
+                                "submission_id",
+                                Cell::Text(Some(meta.submission_id.clone())),
+                            ),
+                            (
+                                "organization_id",
+                                Cell::Text(Some(meta.organization_id.clone())),
+                            ),
+                            ("row", Cell::Int(Some(record.row as i64))),
+                        ];
+                        for field in sheet.fields.iter().filter(|f| f.kind != FieldType::List) {
+                            row.push((&field.id, scalar(field, record.get(&field.id))));
+                        }
+                        self.push_row(&sheet.table, row);
+                    }
+                    self.lists(sheet, records, meta, id_field);
+                }
+            }
+        }
+    }
+
+    fn lists(
+        &mut self,
+        sheet: &SheetDef,
+        records: &[crate::validate::Record],
+        meta: &Meta,
+        id_field: Option<&FieldDef>,
+    ) {
+        for field in sheet.fields.iter().filter(|f| f.kind == FieldType::List) {
+            for record in records {
+                let owner = id_field.and_then(|f| record.text(&f.id)).map(String::from);
+                for (i, item) in record.list(&field.id).iter().enumerate() {
+                    let mut row: Vec<(&str, Cell)> = vec![(
+                        "submission_id",
+                        Cell::Text(Some(meta.submission_id.clone())),
+                    )];
+                    if let Some(f) = id_field {
+                        row.push((&f.id, Cell::Text(owner.clone())));
+                    }
+                    row.push(("row", Cell::Int(Some(record.row as i64))));
+                    row.push(("position", Cell::Int(Some(i as i64 + 1))));
+                    row.push(("value", Cell::Text(Some(item.clone()))));
+                    self.push_row(&field.id, row);
+                }
+            }
+            // A list table exists even when no submission filled it.
+            self.table(&field.id);
+        }
+    }
+
+    fn push_row(&mut self, table: &str, row: Vec<(&str, Cell)>) {
+        let t = self.table(table);
+        let height = t.first().map(|(_, d)| d.len()).unwrap_or(0);
+        for (name, cell) in row {
+            let i = match t.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    t.push((name.to_string(), cell.empty_column(height)));
+                    t.len() - 1
+                }
+            };
+            cell.push_to(&mut t[i].1);
+        }
+    }
+
+    pub fn finish(self) -> Vec<Table> {
+        self.tables
+            .into_iter()
+            .map(|(name, columns)| Table::new(&name, columns))
+            .collect()
+    }
+}
+
+enum Cell {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Date(Option<chrono::NaiveDate>),
+    Bool(Option<bool>),
+}
+
+impl Cell {
+    fn empty_column(&self, height: usize) -> Data {
+        match self {
+            Cell::Text(_) => Data::Text(vec![None; height]),
+            Cell::Int(_) => Data::Int(vec![None; height]),
+            Cell::Date(_) => Data::Date(vec![None; height]),
+            Cell::Bool(_) => Data::Bool(vec![None; height]),
+        }
+    }
+
+    fn push_to(self, d: &mut Data) {
+        match (self, d) {
+            (Cell::Text(v), Data::Text(c)) => c.push(v),
+            (Cell::Int(v), Data::Int(c)) => c.push(v),
+            (Cell::Date(v), Data::Date(c)) => c.push(v),
+            (Cell::Bool(v), Data::Bool(c)) => c.push(v),
+            // A column's kind comes from its field's type, so kinds always agree;
+            // a mismatch would be a schema defect, and is stored as missing.
+            (_, Data::Text(c)) => c.push(None),
+            (_, Data::Int(c)) => c.push(None),
+            (_, Data::Date(c)) => c.push(None),
+            (_, Data::Bool(c)) => c.push(None),
+        }
+    }
+}
+
+/// The column kind a field's values take.
+fn scalar(field: &FieldDef, v: Option<&FieldValue>) -> Cell {
+    match field.kind {
+        FieldType::Integer | FieldType::Year => Cell::Int(match v {
+            Some(FieldValue::Int(n)) => Some(*n),
+            _ => None,
+        }),
+        FieldType::Date => Cell::Date(match v {
+            Some(FieldValue::Date(d)) => Some(*d),
+            _ => None,
+        }),
+        FieldType::Yesno => Cell::Bool(match v {
+            Some(FieldValue::Bool(b)) => Some(*b),
+            _ => None,
+        }),
+        _ => Cell::Text(v.and_then(FieldValue::text).map(String::from)),
+    }
+}
+
+/// The names of every table the schema gives, in a stable order.
+pub fn table_names(schema: &Schema) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for sheet in &schema.sheets {
+        names.push(sheet.table.clone());
+        names.extend(
+            sheet
+                .fields
+                .iter()
+                .filter(|f| f.kind == FieldType::List)
+                .map(|f| f.id.to_string()),
+        );
+    }
+    names
+}

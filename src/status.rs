@@ -1,0 +1,144 @@
+//! Where the year stands: every invited organization with its state, and the
+//! files that could not be attributed to anyone.
+
+use serde::Serialize;
+
+use crate::store::{Generation, Outcome};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Accepted,
+    AcceptedWithWarnings,
+    Rejected,
+    Missing,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Accepted => "accepted",
+            State::AcceptedWithWarnings => "accepted with warnings",
+            State::Rejected => "rejected",
+            State::Missing => "missing",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub organization: String,
+    pub name: String,
+    /// In the register of invited organizations.
+    pub invited: bool,
+    pub state: State,
+    /// When the submission in force (or the last rejected file) was received.
+    pub received: Option<String>,
+    pub actions: Option<usize>,
+    pub warnings: Option<usize>,
+    /// Every file received from the organization for the year, oldest first,
+    /// with what became of it.
+    pub files: Vec<FileState>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileState {
+    pub file: String,
+    pub outcome: &'static str,
+    pub received: String,
+    /// The main reasons a rejected file was rejected.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub year: Option<i64>,
+    pub rows: Vec<Row>,
+    /// Files whose organization or year could not be read.
+    pub unattributed: Vec<FileState>,
+}
+
+impl Status {
+    pub fn count(&self, state: State) -> usize {
+        self.rows.iter().filter(|r| r.state == state).count()
+    }
+}
+
+/// The state of a year (the latest in the store when `year` is None).
+pub fn status(generation: &Generation, year: Option<i64>) -> anyhow::Result<Status> {
+    let ledger = generation.ledger()?;
+    let register = generation.register()?;
+    let year = year.or_else(|| ledger.years().last().copied());
+    let file_state = |e: &crate::store::Entry| FileState {
+        file: e.file.clone(),
+        outcome: e.outcome.as_str(),
+        received: e.received.clone(),
+        reasons: if e.outcome == Outcome::Rejected {
+            e.top_errors.clone()
+        } else {
+            Vec::new()
+        },
+    };
+    let mut ids: Vec<(String, String, bool)> = register
+        .organizations
+        .iter()
+        .map(|o| (o.id.clone(), o.name.clone(), true))
+        .collect();
+    for e in &ledger.entries {
+        if let (Some(id), true) = (&e.organization, e.year == year && e.year.is_some())
+            && !ids.iter().any(|(i, _, _)| i == id)
+        {
+            ids.push((
+                id.clone(),
+                e.organization_name.clone().unwrap_or_else(|| id.clone()),
+                false,
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    for (id, name, invited) in ids {
+        let files: Vec<&crate::store::Entry> = ledger
+            .entries
+            .iter()
+            .filter(|e| {
+                e.organization.as_deref() == Some(id.as_str()) && e.year == year && year.is_some()
+            })
+            .collect();
+        let current = files.iter().find(|e| e.outcome == Outcome::Accepted);
+        let (state, shown) = match current {
+            Some(e) if e.counts.warnings > 0 => (State::AcceptedWithWarnings, Some(*e)),
+            Some(e) => (State::Accepted, Some(*e)),
+            None => match files.iter().rev().find(|e| e.outcome == Outcome::Rejected) {
+                Some(e) => (State::Rejected, Some(*e)),
+                None => (State::Missing, None),
+            },
+        };
+        rows.push(Row {
+            organization: id,
+            name,
+            invited,
+            state,
+            received: shown.map(|e| e.received.clone()),
+            actions: current.map(|e| e.actions),
+            warnings: current.map(|e| e.counts.warnings),
+            files: files.iter().map(|e| file_state(e)).collect(),
+        });
+    }
+    rows.sort_by(|a, b| {
+        a.state
+            .cmp(&b.state)
+            .then_with(|| a.organization.cmp(&b.organization))
+    });
+    let unattributed = ledger
+        .entries
+        .iter()
+        .filter(|e| e.organization.is_none() || e.year.is_none())
+        .map(file_state)
+        .collect();
+    Ok(Status {
+        year,
+        rows,
+        unattributed,
+    })
+}
