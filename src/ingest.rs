@@ -57,9 +57,10 @@ pub struct Summary {
 struct Checked {
     path: PathBuf,
     file: String,
-    ext: String,
-    bytes: Vec<u8>,
+    size: u64,
     sha256: String,
+    /// Where the raw file is kept in the store (written while checking).
+    stored: Result<String, String>,
     modified: std::time::SystemTime,
     report: Option<FileReport>,
 }
@@ -112,7 +113,7 @@ pub fn ingest(
     let mut checked: Vec<Checked> = inputs
         .par_iter()
         .map(|path| {
-            let c = check(path, schema, &ctx, &limits, &seen);
+            let c = check(path, schema, &ctx, &limits, &seen, &store);
             progress.tick();
             c
         })
@@ -130,18 +131,24 @@ pub fn ingest(
     };
     let mut new_entries: Vec<(Entry, Option<FileReport>)> = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    // Indexes over the ledger and this batch, so that deciding stays linear.
+    let mut known: std::collections::HashSet<String> =
+        ledger.entries.iter().map(|e| e.sha256.clone()).collect();
+    // (organization, year) -> the entry in force: in the ledger, or in this batch.
+    let mut in_force_at: std::collections::HashMap<(String, i64), (bool, usize)> =
+        std::collections::HashMap::new();
+    for (i, e) in ledger.entries.iter().enumerate() {
+        if let (Outcome::Accepted, Some(o), Some(y)) = (e.outcome, &e.organization, e.year) {
+            in_force_at.insert((o.clone(), y), (true, i));
+        }
+    }
     for c in checked {
         if c.report.is_none() {
             summary.unchanged += 1;
             continue;
         }
-        let stored = store.keep_raw(&c.sha256, &c.ext, &c.bytes)?;
-        let earlier = ledger
-            .entries
-            .iter()
-            .chain(new_entries.iter().map(|(e, _)| e))
-            .find(|e| e.sha256 == c.sha256)
-            .map(|e| e.sha256.clone());
+        let stored = c.stored.clone().map_err(anyhow::Error::msg)?;
+        let earlier = (!known.insert(c.sha256.clone())).then(|| c.sha256.clone());
         let mut report = c.report.unwrap_or_else(|| unreachable_report(&c.file));
         let sub = report.submission.as_ref();
         let org_form = sub.and_then(|s| s.form("organization"));
@@ -170,7 +177,7 @@ pub fn ingest(
             file: c.file.clone(),
             stored,
             received: opts.received.clone(),
-            size: c.bytes.len() as u64,
+            size: c.size,
             container: report.container.map(|k| k.name().to_string()),
             schema_version: schema.version.clone(),
             organization: recognized.as_ref().map(|r| r.id().to_string()),
@@ -219,15 +226,11 @@ pub fn ingest(
         }
         // The submission in force for this organization and year, earlier in the
         // store or earlier in this batch, is superseded by this one.
-        let in_force = ledger
-            .entries
-            .iter_mut()
-            .chain(new_entries.iter_mut().map(|(e, _)| e))
-            .find(|e| {
-                e.outcome == Outcome::Accepted
-                    && e.organization.as_deref() == Some(org.as_str())
-                    && e.year == Some(y)
-            });
+        let in_force = match in_force_at.insert((org.clone(), y), (false, new_entries.len())) {
+            Some((true, i)) => ledger.entries.get_mut(i),
+            Some((false, i)) => new_entries.get_mut(i).map(|(e, _)| e),
+            None => None,
+        };
         if let Some(old) = in_force {
             old.outcome = Outcome::Superseded;
             old.superseded_by = Some(c.sha256.clone());
@@ -287,6 +290,7 @@ pub fn ingest(
         serde_json::to_string_pretty(&ledger)?.as_bytes(),
     )?;
     crate::store::sync_dir(&dir)?;
+    store.sync_raw()?;
     store.commit(number)?;
     store.collect_garbage(number);
     summary.generation = number;
@@ -310,18 +314,21 @@ fn unreachable_report(file: &str) -> FileReport {
 }
 
 /// Reads one input once: its bytes (a folder of CSV files as a zip of them),
-/// their hash and, unless seen before under the same name, its findings.
+/// their hash and, unless seen before under the same name, its findings; and
+/// keeps the raw file in the store.
 fn check(
     path: &Path,
     schema: &Schema,
     ctx: &Context,
     limits: &Limits,
     seen: &BTreeSet<(String, String)>,
+    store: &Store,
 ) -> Checked {
     let file = path.display().to_string();
     let modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .unwrap_or(std::time::UNIX_EPOCH);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let (bytes, ext) = if path.is_dir() {
         (zip_folder(path).unwrap_or_default(), "zip".to_string())
     } else {
@@ -329,8 +336,7 @@ fn check(
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_else(|| "bin".into());
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        // An oversized file is kept as its first bytes only; its finding says why.
+        // A file over the size limit is hashed and kept as a stream, never held.
         let bytes = if size > limits.max_file_bytes {
             Vec::new()
         } else {
@@ -338,21 +344,36 @@ fn check(
         };
         (bytes, ext)
     };
-    let sha = sha256(&bytes);
+    let oversized = !path.is_dir() && size > limits.max_file_bytes;
+    let sha = if oversized {
+        sha256_file(path).unwrap_or_else(|_| sha256(&bytes))
+    } else {
+        sha256(&bytes)
+    };
+    let size = if path.is_dir() {
+        bytes.len() as u64
+    } else {
+        size
+    };
     if seen.contains(&(sha.clone(), file.clone())) {
         return Checked {
             path: path.to_path_buf(),
             file,
-            ext,
-            bytes,
+            size,
             sha256: sha,
+            stored: Err(String::new()),
             modified,
             report: None,
         };
     }
+    let stored = if oversized {
+        store.keep_raw_file(&sha, &ext, path)
+    } else {
+        store.keep_raw(&sha, &ext, &bytes)
+    };
     let want = |name: &str| schema.sheet_for_name(name).is_some();
     // A folder, or a file too large to hold, is read from disk for its findings.
-    let read = if path.is_dir() || bytes.is_empty() {
+    let read = if path.is_dir() || oversized {
         crate::read::read_path(path, limits, &want)
     } else {
         crate::read::read_bytes(&bytes, Some(&ext), limits, &want)
@@ -361,12 +382,23 @@ fn check(
     Checked {
         path: path.to_path_buf(),
         file,
-        ext,
-        bytes,
+        size,
         sha256: sha,
+        stored: stored.map_err(|e| format!("{e:#}")),
         modified,
         report: Some(report),
     }
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// A folder of CSV files as one zip, the same bytes for the same files (names
@@ -529,57 +561,64 @@ fn write_tables(
         })
         .collect();
     for &year in touched {
-        let mut builder = Builder::default();
-        for (entry, report) in reports {
-            let (Some(report), true) = (
-                report,
+        // Each worker normalizes a share of the submissions; the shares are then
+        // put together by moving rows, not copying them.
+        let shares: Vec<Vec<Table>> = reports
+            .par_iter()
+            .filter(|(entry, _)| {
                 entry.year == Some(year)
-                    && matches!(entry.outcome, Outcome::Accepted | Outcome::Superseded),
-            ) else {
-                continue;
-            };
-            let Some(sub) = &report.submission else {
-                continue;
-            };
-            let meta = Meta {
-                submission_id: entry.submission_id().to_string(),
-                organization_id: entry.organization.clone().unwrap_or_default(),
-                sha256: entry.sha256.clone(),
-                file: entry.file.clone(),
-                received: entry.received.clone(),
-                errors: entry.counts.errors as i64,
-                warnings: entry.counts.warnings as i64,
-                notes: entry.counts.notes as i64,
-            };
-            builder.add(schema, sub, &meta);
+                    && matches!(entry.outcome, Outcome::Accepted | Outcome::Superseded)
+            })
+            .fold(Builder::default, |mut builder, (entry, report)| {
+                if let Some(sub) = report.as_ref().and_then(|r| r.submission.as_ref()) {
+                    builder.add(schema, sub, &meta(entry));
+                }
+                builder
+            })
+            .map(Builder::finish)
+            .collect();
+        let mut fresh: BTreeMap<String, Table> = BTreeMap::new();
+        for share in shares {
+            for t in share {
+                match fresh.get_mut(&t.name) {
+                    Some(existing) => existing.append_owned(t),
+                    None => {
+                        fresh.insert(t.name.clone(), t);
+                    }
+                }
+            }
         }
         let year_dir = tables_dir.join(year.to_string());
         std::fs::create_dir_all(&year_dir)?;
-        let mut fresh: BTreeMap<String, Table> = builder
-            .finish()
+        // The tables are independent: each is read, extended and written by a worker.
+        let jobs: Vec<(String, Option<Table>)> = crate::normalize::table_names(schema)
             .into_iter()
-            .map(|t| (t.name.clone(), t))
+            .map(|name| {
+                let new = fresh.remove(&name);
+                (name, new)
+            })
             .collect();
-        for name in crate::normalize::table_names(schema) {
-            let mut table = match previous
-                .map(|p| p.table(Some(year), &name))
-                .transpose()?
-                .flatten()
-            {
-                Some(t) => t,
-                None => Table::new(&name, Vec::new()),
-            };
-            if let Some(new) = fresh.remove(&name) {
-                table.append(&new);
-            }
-            if name == "submissions" {
-                refresh_status(&mut table, &status);
-            }
-            if table.columns.is_empty() {
-                continue;
-            }
-            crate::tables::write_parquet(&table, &year_dir.join(format!("{name}.parquet")))?;
-        }
+        jobs.into_par_iter()
+            .try_for_each(|(name, new)| -> anyhow::Result<()> {
+                let mut table = match previous
+                    .map(|p| p.table(Some(year), &name))
+                    .transpose()?
+                    .flatten()
+                {
+                    Some(t) => t,
+                    None => Table::new(&name, Vec::new()),
+                };
+                if let Some(new) = new {
+                    table.append_owned(new);
+                }
+                if name == "submissions" {
+                    refresh_status(&mut table, &status);
+                }
+                if table.columns.is_empty() {
+                    return Ok(());
+                }
+                crate::tables::write_parquet(&table, &year_dir.join(format!("{name}.parquet")))
+            })?;
         crate::store::sync_dir(&year_dir)?;
     }
     let mut findings = match previous
@@ -599,6 +638,19 @@ fn write_tables(
     )?;
     crate::store::sync_dir(&tables_dir)?;
     Ok(())
+}
+
+fn meta(entry: &Entry) -> Meta {
+    Meta {
+        submission_id: entry.submission_id().to_string(),
+        organization_id: entry.organization.clone().unwrap_or_default(),
+        sha256: entry.sha256.clone(),
+        file: entry.file.clone(),
+        received: entry.received.clone(),
+        errors: entry.counts.errors as i64,
+        warnings: entry.counts.warnings as i64,
+        notes: entry.counts.notes as i64,
+    }
 }
 
 /// Sets each submission's status and successor from the ledger.

@@ -150,8 +150,15 @@ impl Builder {
     fn push_row(&mut self, table: &str, row: Vec<(&str, Cell)>) {
         let t = self.table(table);
         let height = t.first().map(|(_, d)| d.len()).unwrap_or(0);
-        for (name, cell) in row {
-            let i = match t.iter().position(|(n, _)| n == name) {
+        for (k, (name, cell)) in row.into_iter().enumerate() {
+            // Rows of a table come with their cells in the same order: look where
+            // the last row had this column before searching for it.
+            let at_k = t.get(k).is_some_and(|(n, _)| n == name);
+            let i = match if at_k {
+                Some(k)
+            } else {
+                t.iter().position(|(n, _)| n == name)
+            } {
                 Some(i) => i,
                 None => {
                     t.push((name.to_string(), cell.empty_column(height)));

@@ -198,15 +198,46 @@ impl Store {
     }
 
     /// Keeps a received file by its hash; a file already kept is left as it is.
-    /// Returns the path relative to the store.
+    /// Returns the path relative to the store. The file is made durable by
+    /// [`Store::sync_raw`] before the generation that names it is committed:
+    /// one flush for thousands of files instead of one each.
     pub fn keep_raw(&self, sha256: &str, ext: &str, bytes: &[u8]) -> anyhow::Result<String> {
         let rel = format!("raw/{}/{sha256}.{ext}", &sha256[..2]);
         let path = self.root.join(&rel);
         if path.exists() {
             return Ok(rel);
         }
-        write_atomic(&path, bytes)?;
+        let dir = path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        if cfg!(not(target_os = "linux")) {
+            sync_file(&tmp)?;
+        }
+        std::fs::rename(&tmp, &path)
+            .with_context(|| format!("cannot move {} into place", path.display()))?;
         Ok(rel)
+    }
+
+    /// Keeps a received file too large to hold in memory, by copying it.
+    pub fn keep_raw_file(&self, sha256: &str, ext: &str, from: &Path) -> anyhow::Result<String> {
+        let rel = format!("raw/{}/{sha256}.{ext}", &sha256[..2]);
+        let path = self.root.join(&rel);
+        if path.exists() {
+            return Ok(rel);
+        }
+        let dir = path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
+        std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {}", from.display()))?;
+        std::fs::rename(&tmp, &path)
+            .with_context(|| format!("cannot move {} into place", path.display()))?;
+        Ok(rel)
+    }
+
+    /// Makes the raw files written so far durable.
+    pub fn sync_raw(&self) -> anyhow::Result<()> {
+        sync_filesystem(&self.root)
     }
 
     /// Makes generation `number` the one in force: the caller has written and
@@ -303,6 +334,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     std::fs::rename(&tmp, path)
         .with_context(|| format!("cannot move {} into place", path.display()))?;
+    Ok(())
+}
+
+/// Flushes the whole file system holding `path` to disk: one call where a
+/// batch wrote many files.
+#[cfg(target_os = "linux")]
+pub fn sync_filesystem(path: &Path) -> anyhow::Result<()> {
+    use std::os::fd::AsRawFd as _;
+    let f = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    // SAFETY: syncfs takes an open file descriptor, which `f` holds for the call.
+    let r = unsafe { libc::syncfs(f.as_raw_fd()) };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("cannot flush the file system of {}", path.display()));
+    }
+    Ok(())
+}
+
+/// Elsewhere each raw file was synced as it was written.
+#[cfg(not(target_os = "linux"))]
+pub fn sync_filesystem(_path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 

@@ -132,6 +132,11 @@ impl Table {
     /// This table's rows followed by `other`'s; columns matched by name, a
     /// column missing on one side filled with missing values.
     pub fn append(&mut self, other: &Table) {
+        self.append_owned(other.clone());
+    }
+
+    /// [`Table::append`], moving `other`'s values rather than copying them.
+    pub fn append_owned(&mut self, other: Table) {
         let (h, oh) = (self.height(), other.height());
         for (name, data) in &other.columns {
             if self.column(name).is_none() {
@@ -140,12 +145,17 @@ impl Table {
                 self.columns.push((name.clone(), empty));
             }
         }
+        let mut other = other.columns;
         for (name, data) in &mut self.columns {
-            match (data, other.column(name)) {
-                (Data::Text(a), Some(Data::Text(b))) => a.extend(b.iter().cloned()),
-                (Data::Int(a), Some(Data::Int(b))) => a.extend(b.iter().copied()),
-                (Data::Date(a), Some(Data::Date(b))) => a.extend(b.iter().copied()),
-                (Data::Bool(a), Some(Data::Bool(b))) => a.extend(b.iter().copied()),
+            let theirs = other
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|i| other.swap_remove(i).1);
+            match (data, theirs) {
+                (Data::Text(a), Some(Data::Text(b))) => a.extend(b),
+                (Data::Int(a), Some(Data::Int(b))) => a.extend(b),
+                (Data::Date(a), Some(Data::Date(b))) => a.extend(b),
+                (Data::Bool(a), Some(Data::Bool(b))) => a.extend(b),
                 (d, _) => pad(d, h + oh),
             }
         }
