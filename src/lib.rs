@@ -22,6 +22,7 @@ pub mod normalize;
 pub mod read;
 pub mod reference;
 pub mod register;
+pub mod report;
 pub mod schema;
 pub mod status;
 pub mod store;

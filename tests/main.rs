@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod findings;
 mod ingest;
+mod report;
 mod robustness;
 mod template;

@@ -43,6 +43,10 @@ pub enum Command {
     Status(StatusArgs),
     /// Export a year's tables for analysts (CSV, XLSX or Parquet).
     Export(ExportArgs),
+    /// Build the consolidated report (PDF) and its data annex for a year.
+    Report(ReportArgs),
+    /// The main job: ingest the submissions folder, then build the latest year's report.
+    Run(RunArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -188,4 +192,35 @@ pub struct ExportArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub store: StoreArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The reporting year; the latest in the store by default.
+    #[arg(long)]
+    pub year: Option<i64>,
+    /// The template folder (report.md and its fonts).
+    #[arg(long, value_name = "DIR", default_value = "report-templates/default")]
+    pub template: PathBuf,
+    /// Where to write `<year>/report.pdf` and the data annex.
+    #[arg(short, long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The folder of received submissions.
+    #[arg(value_name = "PATH", default_value = "submissions")]
+    pub submissions: PathBuf,
+    /// The register of invited organizations.
+    #[arg(long, value_name = "FILE", default_value = "submissions/register.csv")]
+    pub register: PathBuf,
+    /// The template folder.
+    #[arg(long, value_name = "DIR", default_value = "report-templates/default")]
+    pub template: PathBuf,
+    /// Where the store, the report and its annex go.
+    #[arg(short, long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
 }

@@ -6,6 +6,7 @@ pub mod args;
 mod explain;
 mod export;
 mod ingest;
+mod report;
 mod schema;
 mod status;
 mod template;
@@ -35,6 +36,8 @@ pub fn main() -> ExitCode {
         Command::Ingest(a) => ingest::run(a),
         Command::Status(a) => status::run(a),
         Command::Export(a) => export::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Run(a) => report::run_all(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
