@@ -660,13 +660,12 @@ impl<'a> Layout<'a> {
         self.heading_plain("Contents");
         let size = 10.0;
         if self.toc.is_empty() {
-            // First pass: reserve the lines the contents will take.
-            self.y += self.toc_entries as f32 * size * LEADING;
-            while self.y > BOTTOM {
-                self.y -= BOTTOM - TOP;
-                self.new_page_keep_y();
+            // First pass: take the space the contents will take, line by line.
+            for _ in 0..self.toc_entries {
+                self.room(size * LEADING);
+                self.y += size * LEADING;
             }
-            self.new_page();
+            self.y += 12.0;
             return;
         }
         let entries = self.toc.to_vec();
@@ -705,11 +704,7 @@ impl<'a> Layout<'a> {
             self.line(&n, false, size, RIGHT - nw, nw, false);
             self.y += size * LEADING;
         }
-        self.new_page();
-    }
-
-    fn new_page_keep_y(&mut self) {
-        self.pages.push(Vec::new());
+        self.y += 12.0;
     }
 
     fn heading_plain(&mut self, text: &str) {
@@ -747,25 +742,11 @@ impl<'a> Layout<'a> {
                 floor[c] = floor[c].max(longest_word.min(120.0));
             }
         }
-        let mut widths: Vec<f32> = natural.iter().map(|w| w + 2.0 * pad).collect();
-        let floor: Vec<f32> = floor.iter().map(|w| w + 2.0 * pad).collect();
-        while widths.iter().sum::<f32>() > avail {
-            let (i, _) = widths
-                .iter()
-                .enumerate()
-                .filter(|(i, w)| **w > floor[*i] + 1.0)
-                .fold(
-                    (usize::MAX, 0.0),
-                    |acc, (i, w)| if *w > acc.1 { (i, *w) } else { acc },
-                );
-            if i == usize::MAX {
-                let scale = avail / widths.iter().sum::<f32>();
-                widths.iter_mut().for_each(|w| *w *= scale);
-                break;
-            }
-            let excess = widths.iter().sum::<f32>() - avail;
-            widths[i] = (widths[i] - excess.min(widths[i] * 0.1).max(1.0)).max(floor[i]);
-        }
+        let widths = fit_columns(
+            &natural.iter().map(|w| w + 2.0 * pad).collect::<Vec<_>>(),
+            &floor.iter().map(|w| w + 2.0 * pad).collect::<Vec<_>>(),
+            avail,
+        );
         let total: f32 = widths.iter().sum();
         let header_lines: Vec<Vec<String>> = t
             .header
@@ -929,6 +910,54 @@ fn frame_sides(ops: &mut Vec<Op>, top: f32, bottom: f32) {
                 is_closed: false,
             },
         });
+    }
+}
+
+/// Column widths that fit `avail`: columns narrower than their fair share keep
+/// their natural width; the others share what is left in proportion to their
+/// natural widths, never below their longest word.
+fn fit_columns(natural: &[f32], floor: &[f32], avail: f32) -> Vec<f32> {
+    if natural.iter().sum::<f32>() <= avail {
+        return natural.to_vec();
+    }
+    let n = natural.len();
+    // A column is settled at its natural width (it fits in its share) or at its
+    // floor (its share would break its longest word); the rest share the rest.
+    let mut settled: Vec<Option<f32>> = vec![None; n];
+    loop {
+        let taken: f32 = settled.iter().flatten().sum();
+        let flex_total: f32 = (0..n)
+            .filter(|&i| settled[i].is_none())
+            .map(|i| natural[i])
+            .sum();
+        let left = (avail - taken).max(0.0);
+        let share = |i: usize| left * natural[i] / flex_total.max(1.0);
+        let mut changed = false;
+        for i in 0..n {
+            if settled[i].is_none() {
+                if natural[i] <= share(i) {
+                    settled[i] = Some(natural[i]);
+                    changed = true;
+                } else if share(i) < floor[i] {
+                    settled[i] = Some(floor[i]);
+                    changed = true;
+                }
+            }
+            if changed {
+                break;
+            }
+        }
+        if !changed {
+            let mut w: Vec<f32> = (0..n)
+                .map(|i| settled[i].unwrap_or_else(|| share(i)))
+                .collect();
+            let sum: f32 = w.iter().sum();
+            if sum > avail {
+                // Even the floors do not fit: every column gives up the same part.
+                w.iter_mut().for_each(|x| *x *= avail / sum);
+            }
+            return w;
+        }
     }
 }
 
