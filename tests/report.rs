@@ -353,3 +353,82 @@ fn a_long_table_repeats_its_header_on_every_page() {
         );
     }
 }
+
+#[test]
+fn a_fallback_font_beside_the_template_shows_what_noto_serif_lacks() {
+    let dir = tempdir();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let ar = Book::valid()
+        .set(
+            "Organization",
+            "B3",
+            s("المنظمة العربية لتكنولوجيات الاتصال والمعلومات"),
+        )
+        .set("Organization", "B4", s("AICTO"));
+    write(&inbox, "aicto.xlsx", &ar.xlsx());
+    // Without a fallback: the characters are named in a warning.
+    let out = cstd()
+        .arg("run")
+        .arg(&inbox)
+        .arg("--output")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no glyph for 'ل'"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // With DejaVu Sans placed beside Noto Serif: no warning, the glyphs are embedded.
+    let template = dir.path().join("tpl");
+    std::fs::create_dir_all(template.join("fonts")).unwrap();
+    let default = repo().join("report-templates/default");
+    std::fs::copy(default.join("report.md"), template.join("report.md")).unwrap();
+    for f in ["NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf"] {
+        std::fs::copy(
+            default.join("fonts").join(f),
+            template.join("fonts").join(f),
+        )
+        .unwrap();
+    }
+    let dejavu = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    assert!(
+        dejavu.exists(),
+        "DejaVu Sans (fonts-dejavu-core) is needed by this test; .ci/run installs it"
+    );
+    std::fs::copy(dejavu, template.join("fonts/DejaVuSans.ttf")).unwrap();
+    let out = cstd()
+        .args(["report", "--template"])
+        .arg(&template)
+        .arg("--output")
+        .arg(dir.path())
+        .arg("--store")
+        .arg(dir.path().join("store"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("no glyph") && err.contains("without shaping"),
+        "{err}"
+    );
+    let fonts = Command::new("pdffonts")
+        .arg(dir.path().join("2026/report.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&fonts.stdout).contains("DejaVu"),
+        "{}",
+        String::from_utf8_lossy(&fonts.stdout)
+    );
+}

@@ -5,11 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Annual reports on enhanced cooperation: check submissions, keep every year's data.
+/// Annual reports on enhanced cooperation: check submissions, keep every year's data, build the report.
 ///
 /// Organizations fill in the template workbook and check it with `cstd validate`
 /// before sending it; the secretariat ingests every file it receives into the
-/// store (`cstd ingest`), follows the year (`cstd status`) and exports its tables.
+/// store (`cstd ingest`), follows the year (`cstd status`) and exports its tables;
+/// report authors build the consolidated report (`cstd report`). `cstd run` does
+/// the secretariat's main job: ingest, then the latest year's report.
 #[derive(Debug, Parser)]
 #[command(
     name = "cstd",

@@ -143,6 +143,19 @@ impl Face {
 pub struct Fonts {
     pub regular: Face,
     pub bold: Face,
+    /// Fonts for characters the main ones lack (Chinese, say), tried in order.
+    pub fallback: Vec<Face>,
+}
+
+impl Fonts {
+    /// The font that shows `c`: the main one, else the first fallback that has it.
+    fn face_for(&self, bold: bool, c: char) -> Option<&Face> {
+        let main = if bold { &self.bold } else { &self.regular };
+        if main.has(c) {
+            return Some(main);
+        }
+        self.fallback.iter().find(|f| f.has(c))
+    }
 }
 
 /// A character the fonts cannot show, and where it was.
@@ -167,10 +180,25 @@ pub fn render(
     regular: &[u8],
     bold: &[u8],
 ) -> Result<Output, String> {
+    render_with_fallback(blocks, info, regular, bold, &[])
+}
+
+/// [`render`], with fallback fonts (name, bytes) for characters the main fonts lack.
+pub fn render_with_fallback(
+    blocks: &[Block],
+    info: &DocInfo,
+    regular: &[u8],
+    bold: &[u8],
+    fallback: &[(String, Vec<u8>)],
+) -> Result<Output, String> {
     let mut doc = PdfDocument::new(&info.title);
     let fonts = Fonts {
         regular: Face::load(&mut doc, "Noto Serif", regular)?,
         bold: Face::load(&mut doc, "Noto Serif Bold", bold)?,
+        fallback: fallback
+            .iter()
+            .map(|(name, bytes)| Face::load(&mut doc, name, bytes))
+            .collect::<Result<_, _>>()?,
     };
 
     // First pass: where each heading lands, with the contents left empty but
@@ -424,7 +452,7 @@ impl<'a> Layout<'a> {
             &self.fonts.regular
         };
         for c in s.chars() {
-            if !face.has(c) {
+            if !face.has(c) && self.fonts.face_for(face_bold, c).is_none() {
                 let context: String = s.chars().take(60).collect();
                 self.missing.insert(MissingGlyph {
                     c,
@@ -482,11 +510,16 @@ impl<'a> Layout<'a> {
 
     /// One line of text at `x`, justified to `width` when `justify` is set.
     fn line(&mut self, s: &str, bold: bool, size: f32, x: f32, width: f32, justify: bool) {
-        let face = if bold {
+        let main = if bold {
             &self.fonts.bold
         } else {
             &self.fonts.regular
         };
+        if !s.chars().all(|c| main.has(c)) && !self.fonts.fallback.is_empty() {
+            self.runs(s, bold, size, x);
+            return;
+        }
+        let face = main;
         let words: Vec<&str> = s.split(' ').collect();
         let items = if justify && words.len() > 1 {
             let natural = face.width(s, size);
@@ -525,6 +558,44 @@ impl<'a> Layout<'a> {
         });
         ops.push(Op::ShowText { items });
         ops.push(Op::EndTextSection);
+    }
+
+    /// A line that needs more than one font: each run in its own font, placed
+    /// after the one before (not justified).
+    fn runs(&mut self, s: &str, bold: bool, size: f32, x: f32) {
+        let mut runs: Vec<(&Face, String)> = Vec::new();
+        for c in s.chars() {
+            let face = self.fonts.face_for(bold, c).unwrap_or(if bold {
+                &self.fonts.bold
+            } else {
+                &self.fonts.regular
+            });
+            match runs.last_mut() {
+                Some((f, text)) if std::ptr::eq(*f, face) => text.push(c),
+                _ => runs.push((face, c.to_string())),
+            }
+        }
+        let mut cursor = x;
+        let mut ops = Vec::new();
+        for (face, text) in &runs {
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(face.id.clone()),
+                size: Pt(size),
+            });
+            ops.push(Op::SetTextCursor {
+                pos: Point {
+                    x: Pt(cursor),
+                    y: Pt(PAGE_H - self.y - size),
+                },
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(text.clone())],
+            });
+            ops.push(Op::EndTextSection);
+            cursor += face.width(text, size);
+        }
+        self.ops().extend(ops);
     }
 
     fn paragraph(&mut self, text: &str, numbered: bool, bold: bool) {

@@ -92,7 +92,9 @@ pub fn build(
         symbol: front.symbol.clone(),
         date: front.date_iso,
     };
-    let out = layout::render(&blocks, &info, &regular, &bold).map_err(anyhow::Error::msg)?;
+    let fallback = fallback_fonts(&fonts)?;
+    let out = layout::render_with_fallback(&blocks, &info, &regular, &bold, &fallback)
+        .map_err(anyhow::Error::msg)?;
     let year_dir = out_dir.join(year.to_string());
     let pdf = year_dir.join("report.pdf");
     crate::store::write_atomic(&pdf, &out.pdf)?;
@@ -108,7 +110,7 @@ pub fn build(
     crate::store::write_atomic(&xlsx, &crate::export::xlsx_bytes(&tables)?)?;
     annex.push(xlsx);
 
-    let warnings = out
+    let mut warnings: Vec<String> = out
         .missing
         .iter()
         .map(|m| {
@@ -122,12 +124,62 @@ pub fn build(
             )
         })
         .collect();
+    // printpdf neither shapes nor reorders right-to-left scripts.
+    if let Some(c) = body.chars().find(|c| ('\u{0590}'..='\u{08FF}').contains(c)) {
+        let at: String = body
+            .lines()
+            .find(|l| l.contains(c))
+            .unwrap_or("")
+            .chars()
+            .take(60)
+            .collect();
+        warnings.push(format!(
+            "Arabic or Hebrew text (\"{}\") is laid out without shaping: its letters appear isolated and left to right",
+            at.trim()
+        ));
+    }
     Ok(Built {
         pdf,
         annex,
         pages: out.pages,
         warnings,
     })
+}
+
+/// The fonts placed beside Noto Serif in the template's fonts folder (a Noto
+/// Sans CJK for Chinese, say): the fallback for characters Noto Serif lacks,
+/// tried in name order.
+fn fallback_fonts(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let font = matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("ttf" | "otf" | "ttc")
+            );
+            font && !name.starts_with("NotoSerif-")
+        })
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p)
+                .with_context(|| format!("cannot read the font {}", p.display()))?;
+            Ok((
+                p.file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                bytes,
+            ))
+        })
+        .collect()
 }
 
 fn render_template(path: &Path, source: &str, data: &ReportData) -> anyhow::Result<String> {
