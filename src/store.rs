@@ -202,25 +202,28 @@ impl Store {
     /// [`Store::sync_raw`] before the generation that names it is committed:
     /// one flush for thousands of files instead of one each.
     pub fn keep_raw(&self, sha256: &str, ext: &str, bytes: &[u8]) -> anyhow::Result<String> {
-        let rel = format!("raw/{}/{sha256}.{ext}", &sha256[..2]);
-        let path = self.root.join(&rel);
-        if path.exists() {
-            return Ok(rel);
-        }
-        let dir = path.parent().unwrap_or(&self.root);
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let tmp = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        if cfg!(not(target_os = "linux")) {
-            sync_file(&tmp)?;
-        }
-        std::fs::rename(&tmp, &path)
-            .with_context(|| format!("cannot move {} into place", path.display()))?;
-        Ok(rel)
+        self.keep(sha256, ext, |tmp| {
+            std::fs::write(tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))
+        })
     }
 
     /// Keeps a received file too large to hold in memory, by copying it.
     pub fn keep_raw_file(&self, sha256: &str, ext: &str, from: &Path) -> anyhow::Result<String> {
+        self.keep(sha256, ext, |tmp| {
+            std::fs::copy(from, tmp)
+                .map(|_| ())
+                .with_context(|| format!("cannot copy {}", from.display()))
+        })
+    }
+
+    /// Writes a raw file through `fill` into a temporary file, then renames it
+    /// into its content-addressed place.
+    fn keep(
+        &self,
+        sha256: &str,
+        ext: &str,
+        fill: impl FnOnce(&Path) -> anyhow::Result<()>,
+    ) -> anyhow::Result<String> {
         let rel = format!("raw/{}/{sha256}.{ext}", &sha256[..2]);
         let path = self.root.join(&rel);
         if path.exists() {
@@ -229,7 +232,10 @@ impl Store {
         let dir = path.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let tmp = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
-        std::fs::copy(from, &tmp).with_context(|| format!("cannot copy {}", from.display()))?;
+        fill(&tmp)?;
+        if cfg!(not(target_os = "linux")) {
+            sync_file(&tmp)?;
+        }
         std::fs::rename(&tmp, &path)
             .with_context(|| format!("cannot move {} into place", path.display()))?;
         Ok(rel)

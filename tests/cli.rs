@@ -3,17 +3,9 @@
 
 use std::process::Command;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use insta_cmd::assert_cmd_snapshot;
 
-use crate::common::{Book, repo, s, tempdir, write};
-
-/// `cstd` run from the repository root, on a fixed date (findings such as
-/// "ends in the future" depend on it).
-pub fn cstd() -> Command {
-    let mut c = Command::new(get_cargo_bin("cstd"));
-    c.current_dir(repo()).env("CSTD_TODAY", "2026-11-28");
-    c
-}
+use crate::common::{Book, cstd, repo, s, tempdir, write};
 
 const EXAMPLES: &[&str] = &[
     "eclac",

@@ -271,6 +271,16 @@ pub fn raw_cell(r: &str, text: &str) -> String {
     format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
 }
 
+/// `cstd` run from the repository root, on a fixed date and receipt time:
+/// findings such as "ends in the future", and the ledger, depend on them.
+pub fn cstd() -> std::process::Command {
+    let mut c = std::process::Command::new(insta_cmd::get_cargo_bin("cstd"));
+    c.current_dir(repo())
+        .env("CSTD_TODAY", "2026-11-28")
+        .env("CSTD_NOW", "2026-11-28T09:00:00Z");
+    c
+}
+
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }

@@ -4,19 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use insta_cmd::get_cargo_bin;
 use serde_json::Value;
 
-use crate::common::{Book, repo, s, tempdir, write};
-
-/// `cstd` from the repository root, on a fixed date and receipt time.
-fn cstd() -> Command {
-    let mut c = Command::new(get_cargo_bin("cstd"));
-    c.current_dir(repo())
-        .env("CSTD_TODAY", "2026-11-28")
-        .env("CSTD_NOW", "2026-11-28T09:00:00Z");
-    c
-}
+use crate::common::{Book, cstd, repo, s, tempdir, write};
 
 fn ingest(store: &Path, paths: &[&Path]) -> String {
     let out = cstd()

@@ -4,17 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use insta_cmd::get_cargo_bin;
-
-use crate::common::{Book, repo, s, tempdir, write};
-
-fn cstd() -> Command {
-    let mut c = Command::new(get_cargo_bin("cstd"));
-    c.current_dir(repo())
-        .env("CSTD_TODAY", "2026-11-28")
-        .env("CSTD_NOW", "2026-11-28T09:00:00Z");
-    c
-}
+use crate::common::{Book, cstd, repo, s, tempdir, write};
 
 /// The PDF's text, page by page (pdftotext separates pages with form feeds).
 fn pages(pdf: &Path) -> Vec<String> {
