@@ -1,11 +1,9 @@
 //! The command line as people run it: exit status, stdout and stderr together,
 //! snapshotted, on the bundled example submissions.
 
-use std::process::Command;
-
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::common::{Book, cstd, repo, s, tempdir, write};
+use crate::common::{Book, cstd, s, tempdir, write};
 
 const EXAMPLES: &[&str] = &[
     "eclac",

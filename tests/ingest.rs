@@ -1,7 +1,7 @@
 //! The secretariat's side: ingest, the store, status and export, as people run them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
