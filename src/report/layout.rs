@@ -208,10 +208,10 @@ pub fn render_with_fallback(
         .filter(|b| matches!(b, Block::Heading { .. }))
         .count();
     let mut toc: Vec<(u8, String, usize)> = Vec::new();
-    let mut pass = Layout::new(&fonts, info, &toc, headings);
+    let mut pass = Layout::new(&fonts, &toc, headings);
     pass.run(blocks);
     toc = pass.headings.clone();
-    let mut layout = Layout::new(&fonts, info, &toc, headings);
+    let mut layout = Layout::new(&fonts, &toc, headings);
     layout.run(blocks);
     let total = layout.pages.len();
     let mut pages = Vec::new();
@@ -359,7 +359,6 @@ fn rgb(r: f32, g: f32, b: f32) -> Color {
 
 struct Layout<'a> {
     fonts: &'a Fonts,
-    info: &'a DocInfo,
     pages: Vec<Vec<Op>>,
     /// Distance from the top of the page to where the next line goes.
     y: f32,
@@ -373,15 +372,9 @@ struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    fn new(
-        fonts: &'a Fonts,
-        info: &'a DocInfo,
-        toc: &'a [(u8, String, usize)],
-        toc_entries: usize,
-    ) -> Layout<'a> {
+    fn new(fonts: &'a Fonts, toc: &'a [(u8, String, usize)], toc_entries: usize) -> Layout<'a> {
         Layout {
             fonts,
-            info,
             pages: vec![Vec::new()],
             y: TOP,
             number: 0,
@@ -418,7 +411,6 @@ impl<'a> Layout<'a> {
     }
 
     fn run(&mut self, blocks: &[Block]) {
-        let _ = self.info;
         for (i, b) in blocks.iter().enumerate() {
             match b {
                 Block::Masthead(m) => self.masthead(m),
@@ -678,11 +670,10 @@ impl<'a> Layout<'a> {
         } else if let Some((page, top)) = self.summary_top.take() {
             let bottom = self.y + 2.0;
             if page == self.page() {
+                // The box: a rule above and below, and the two sides.
                 let ops = self.ops();
-                for (y1, y2, x1, x2) in [(top, top, LEFT, RIGHT), (bottom, bottom, LEFT, RIGHT)] {
-                    let _ = y2;
-                    rule(ops, x1, y1, x2, 0.8);
-                }
+                rule(ops, LEFT, top, RIGHT, 0.8);
+                rule(ops, LEFT, bottom, RIGHT, 0.8);
                 frame_sides(ops, top, bottom);
             }
             self.y += 12.0;
@@ -697,7 +688,7 @@ impl<'a> Layout<'a> {
         self.y += big * 1.4;
         self.line(&m.organ, true, 12.0, LEFT, 250.0, false);
         let right = [
-            ("Distr.: General".to_string()),
+            "Distr.: General".to_string(),
             m.date.clone(),
             String::new(),
             format!("Original: {}", m.original),
