@@ -361,7 +361,8 @@ fn a_second_ingest_waits_for_the_first_or_says_why_it_cannot_run() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // Long enough for the second ingest to reach the lock on a slow machine.
+    std::thread::sleep(Duration::from_millis(1500));
     drop(held);
     let out = waiting.wait_with_output().unwrap();
     assert!(out.status.success());
