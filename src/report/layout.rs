@@ -853,26 +853,19 @@ impl<'a> Layout<'a> {
             }
             self.y += 2.0;
         }
+        let grid = Grid {
+            widths: &widths,
+            numeric: &t.numeric,
+            size,
+            lh,
+            pad,
+        };
         let draw_header = |me: &mut Layout| {
             let y = me.y;
             rect(me.ops(), LEFT, y, total, header_h, rgb(0.86, 0.9, 0.95));
-            let mut x = LEFT;
-            for (c, lines) in header_lines.iter().enumerate() {
-                for (i, l) in lines.iter().enumerate() {
-                    me.y = y + pad + i as f32 * lh;
-                    let w = me.fonts.bold.width(l, size);
-                    let tx = if t.numeric.get(c).copied().unwrap_or(false) {
-                        x + widths[c] - pad - w
-                    } else {
-                        x + pad
-                    };
-                    me.line(l, true, size, tx, widths[c], false);
-                }
-                x += widths[c];
-            }
+            me.row(&header_lines, true, &grid);
             me.y = y + header_h;
-            let y = me.y;
-            rule(me.ops(), LEFT, y, LEFT + total, 0.6);
+            rule(me.ops(), LEFT, y + header_h, LEFT + total, 0.6);
         };
         draw_header(self);
         for cells in &rows {
@@ -883,25 +876,37 @@ impl<'a> Layout<'a> {
                 draw_header(self);
             }
             let y = self.y;
-            let mut x = LEFT;
-            for (c, lines) in cells.iter().enumerate() {
-                for (i, l) in lines.iter().enumerate() {
-                    self.y = y + pad + i as f32 * lh;
-                    let w = self.fonts.regular.width(l, size);
-                    let tx = if t.numeric.get(c).copied().unwrap_or(false) {
-                        x + widths[c] - pad - w
-                    } else {
-                        x + pad
-                    };
-                    self.line(l, false, size, tx, widths[c], false);
-                }
-                x += widths[c];
-            }
+            self.row(cells, false, &grid);
             self.y = y + h;
-            let y = self.y;
-            rule(self.ops(), LEFT, y, LEFT + total, 0.2);
+            rule(self.ops(), LEFT, y + h, LEFT + total, 0.2);
         }
         self.y += 10.0;
+    }
+
+    /// One table row's cells (each a list of lines) from the current height;
+    /// figures right-aligned. Leaves `y` where it found it.
+    fn row(&mut self, cells: &[Vec<String>], bold: bool, g: &Grid) {
+        let y = self.y;
+        let mut x = LEFT;
+        for (c, lines) in cells.iter().enumerate() {
+            for (i, l) in lines.iter().enumerate() {
+                self.y = y + g.pad + i as f32 * g.lh;
+                let face = if bold {
+                    &self.fonts.bold
+                } else {
+                    &self.fonts.regular
+                };
+                let w = face.width(l, g.size);
+                let tx = if g.numeric.get(c).copied().unwrap_or(false) {
+                    x + g.widths[c] - g.pad - w
+                } else {
+                    x + g.pad
+                };
+                self.line(l, bold, g.size, tx, g.widths[c], false);
+            }
+            x += g.widths[c];
+        }
+        self.y = y;
     }
 
     fn chart(&mut self, c: &ChartSpec) {
@@ -1021,6 +1026,15 @@ fn fit_columns(natural: &[f32], floor: &[f32], avail: f32) -> Vec<f32> {
             return w;
         }
     }
+}
+
+/// A table's column geometry and type size.
+struct Grid<'g> {
+    widths: &'g [f32],
+    numeric: &'g [bool],
+    size: f32,
+    lh: f32,
+    pad: f32,
 }
 
 /// A figure as tables show it: whole numbers without decimals.
