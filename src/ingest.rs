@@ -132,6 +132,7 @@ pub fn ingest(
     let mut new_entries: Vec<(Entry, Option<FileReport>)> = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     // Indexes over the ledger and this batch, so that deciding stays linear.
+    let mut new_seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut known: std::collections::HashSet<String> =
         ledger.entries.iter().map(|e| e.sha256.clone()).collect();
     // (organization, year) -> the entry in force: in the ledger, or in this batch.
@@ -220,7 +221,7 @@ pub fn ingest(
             year.unwrap_or_default(),
         );
         if let Some(Recognized::New { id, .. }) = &recognized
-            && !summary.new_organizations.contains(id)
+            && new_seen.insert(id.clone())
         {
             summary.new_organizations.push(id.clone());
         }
@@ -735,10 +736,11 @@ fn organizations_table(ledger: &Ledger, register: &Register) -> Table {
             )
         })
         .collect();
+    let mut listed: std::collections::HashSet<String> = rows.iter().map(|r| r.0.clone()).collect();
     for e in &ledger.entries {
         if let (Some(id), false) = (&e.organization, e.registered)
-            && !rows.iter().any(|r| &r.0 == id)
             && e.outcome != Outcome::Rejected
+            && listed.insert(id.clone())
         {
             rows.push((id.clone(), e.organization_name.clone(), None, false));
         }

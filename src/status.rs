@@ -85,9 +85,23 @@ pub fn status(generation: &Generation, year: Option<i64>) -> anyhow::Result<Stat
         .iter()
         .map(|o| (o.id.clone(), o.name.clone(), true))
         .collect();
+    // The year's files by organization, in the order they were received.
+    let mut by_org: std::collections::HashMap<&str, Vec<&crate::store::Entry>> =
+        std::collections::HashMap::new();
+    for e in ledger
+        .entries
+        .iter()
+        .filter(|e| e.year == year && year.is_some())
+    {
+        if let Some(id) = &e.organization {
+            by_org.entry(id.as_str()).or_default().push(e);
+        }
+    }
+    let mut listed: std::collections::HashSet<String> =
+        ids.iter().map(|(i, _, _)| i.clone()).collect();
     for e in &ledger.entries {
         if let (Some(id), true) = (&e.organization, e.year == year && e.year.is_some())
-            && !ids.iter().any(|(i, _, _)| i == id)
+            && listed.insert(id.clone())
         {
             ids.push((
                 id.clone(),
@@ -98,13 +112,7 @@ pub fn status(generation: &Generation, year: Option<i64>) -> anyhow::Result<Stat
     }
     let mut rows = Vec::new();
     for (id, name, invited) in ids {
-        let files: Vec<&crate::store::Entry> = ledger
-            .entries
-            .iter()
-            .filter(|e| {
-                e.organization.as_deref() == Some(id.as_str()) && e.year == year && year.is_some()
-            })
-            .collect();
+        let files: Vec<&crate::store::Entry> = by_org.get(id.as_str()).cloned().unwrap_or_default();
         let current = files.iter().find(|e| e.outcome == Outcome::Accepted);
         let (state, shown) = match current {
             Some(e) if e.counts.warnings > 0 => (State::AcceptedWithWarnings, Some(*e)),

@@ -240,7 +240,7 @@ pub fn write_parquet(table: &Table, path: &Path) -> anyhow::Result<()> {
         let file = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
         ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
+            .with_compression(ParquetCompression::Snappy)
             .finish(&mut df)
             .with_context(|| format!("cannot write {}", tmp.display()))?;
     }
