@@ -275,20 +275,31 @@ fn furniture(ops: &mut Vec<Op>, fonts: &Fonts, info: &DocInfo, page: usize, tota
 }
 
 fn text_at(ops: &mut Vec<Op>, face: &Face, size: f32, x: f32, y_top: f32, s: &str) {
+    show(
+        ops,
+        &face.id,
+        size,
+        x,
+        y_top,
+        vec![TextItem::Text(s.to_string())],
+    );
+}
+
+/// One text section: `items` in a font and size, from `x` on the baseline
+/// `baseline` points below the top of the page.
+fn show(ops: &mut Vec<Op>, font: &FontId, size: f32, x: f32, baseline: f32, items: Vec<TextItem>) {
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFont {
-        font: PdfFontHandle::External(face.id.clone()),
+        font: PdfFontHandle::External(font.clone()),
         size: Pt(size),
     });
     ops.push(Op::SetTextCursor {
         pos: Point {
             x: Pt(x),
-            y: Pt(PAGE_H - y_top),
+            y: Pt(PAGE_H - baseline),
         },
     });
-    ops.push(Op::ShowText {
-        items: vec![TextItem::Text(s.to_string())],
-    });
+    ops.push(Op::ShowText { items });
     ops.push(Op::EndTextSection);
 }
 
@@ -534,22 +545,8 @@ impl<'a> Layout<'a> {
         } else {
             vec![TextItem::Text(s.to_string())]
         };
-        let id = face.id.clone();
-        let y = self.y;
-        let ops = self.ops();
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(id),
-            size: Pt(size),
-        });
-        ops.push(Op::SetTextCursor {
-            pos: Point {
-                x: Pt(x),
-                y: Pt(PAGE_H - y - size),
-            },
-        });
-        ops.push(Op::ShowText { items });
-        ops.push(Op::EndTextSection);
+        let (id, baseline) = (face.id.clone(), self.y + size);
+        show(self.ops(), &id, size, x, baseline, items);
     }
 
     /// A line that needs more than one font: each run in its own font, placed
@@ -570,21 +567,14 @@ impl<'a> Layout<'a> {
         let mut cursor = x;
         let mut ops = Vec::new();
         for (face, text) in &runs {
-            ops.push(Op::StartTextSection);
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(face.id.clone()),
-                size: Pt(size),
-            });
-            ops.push(Op::SetTextCursor {
-                pos: Point {
-                    x: Pt(cursor),
-                    y: Pt(PAGE_H - self.y - size),
-                },
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(text.clone())],
-            });
-            ops.push(Op::EndTextSection);
+            show(
+                &mut ops,
+                &face.id,
+                size,
+                cursor,
+                self.y + size,
+                vec![TextItem::Text(text.clone())],
+            );
             cursor += face.width(text, size);
         }
         self.ops().extend(ops);
@@ -613,24 +603,7 @@ impl<'a> Layout<'a> {
         if numbered {
             self.number += 1;
             let n = format!("{}.", self.number);
-            let id = self.fonts.regular.id.clone();
-            let y = self.y;
-            let ops = self.ops();
-            ops.push(Op::StartTextSection);
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(id),
-                size: Pt(size),
-            });
-            ops.push(Op::SetTextCursor {
-                pos: Point {
-                    x: Pt(LEFT),
-                    y: Pt(PAGE_H - y - size),
-                },
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::Text(n)],
-            });
-            ops.push(Op::EndTextSection);
+            self.line(&n, false, size, LEFT, NUMBER_INDENT, false);
         }
         let count = lines.len();
         for (i, l) in lines.iter().enumerate() {
