@@ -326,10 +326,12 @@ fn check(
     store: &Store,
 ) -> Checked {
     let file = path.display().to_string();
-    let modified = std::fs::metadata(path)
-        .and_then(|m| m.modified())
+    let meta = std::fs::metadata(path).ok();
+    let modified = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
         .unwrap_or(std::time::UNIX_EPOCH);
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let size = meta.as_ref().map(|m| m.len()).unwrap_or(0);
     let (bytes, ext) = if path.is_dir() {
         (zip_folder(path).unwrap_or_default(), "zip".to_string())
     } else {
