@@ -16,7 +16,12 @@ mod common;
 
 fn main() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ingest-bench");
-    for n in [1_000usize, 10_000] {
+    // `CSTD_BENCH_SIZES=1000` runs one size, for profiling.
+    let sizes: Vec<usize> = std::env::var("CSTD_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
+    for n in sizes {
         let dir = root.join(n.to_string());
         let inbox = dir.join("inbox");
         std::fs::create_dir_all(&inbox).expect("bench folder");

@@ -26,38 +26,19 @@ pub fn current_tables(generation: &Generation, year: i64) -> anyhow::Result<Vec<
         bail!("the store has no submissions for {year}");
     };
     let current: BTreeSet<String> = submissions
+        .filter_text("status", |s| s == "current")
         .text("submission_id")
-        .unwrap_or(&[])
-        .iter()
-        .zip(submissions.text("status").unwrap_or(&[]))
-        .filter(|(_, s)| s.as_deref() == Some("current"))
-        .filter_map(|(id, _)| id.clone())
-        .collect();
+        .map(|ids| ids.iter().flatten().map(String::from).collect())
+        .unwrap_or_default();
     let mut out = Vec::new();
     for name in crate::normalize::table_names(schema) {
         let Some(table) = generation.table(Some(year), &name)? else {
             continue;
         };
-        let ids = table
-            .text("submission_id")
-            .map(<[_]>::to_vec)
-            .unwrap_or_default();
-        out.push(table.filter(|r| {
-            ids.get(r)
-                .and_then(|v| v.as_deref())
-                .is_some_and(|id| current.contains(id))
-        }));
+        out.push(table.filter_text("submission_id", |id| current.contains(id)));
     }
     if let Some(findings) = generation.table(None, "findings")? {
-        let ids = findings
-            .text("submission_id")
-            .map(<[_]>::to_vec)
-            .unwrap_or_default();
-        out.push(findings.filter(|r| {
-            ids.get(r)
-                .and_then(|v| v.as_deref())
-                .is_some_and(|id| current.contains(id))
-        }));
+        out.push(findings.filter_text("submission_id", |id| current.contains(id)));
     }
     Ok(out)
 }
@@ -140,7 +121,7 @@ pub fn xlsx_bytes(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
                 let row = r as u32 + 1;
                 match d {
                     Data::Text(v) => {
-                        if let Some(s) = &v[r] {
+                        if let Some(s) = v.get(r) {
                             ws.write_string(row, c, neutralize(s).as_ref())?;
                         }
                     }

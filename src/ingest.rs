@@ -21,7 +21,7 @@ use crate::read::Limits;
 use crate::register::{Recognized, Register};
 use crate::schema::Schema;
 use crate::store::{Entry, Generation, Ledger, Outcome, Store, sha256};
-use crate::tables::{Data, Table};
+use crate::tables::{Data, Table, Texts};
 use crate::validate::{Context, FileReport};
 
 pub struct Options {
@@ -63,6 +63,26 @@ struct Checked {
     stored: Result<String, String>,
     modified: std::time::SystemTime,
     report: Option<FileReport>,
+    attributed: Attributed,
+    /// The submission's tables, when it can be accepted. Built while checking,
+    /// on every core, so that only these compact tables are held, not the
+    /// validated records.
+    tables: Vec<Table>,
+}
+
+/// Whose submission a file is, and for which year.
+#[derive(Default)]
+struct Attributed {
+    recognized: Option<Recognized>,
+    name: Option<String>,
+    year: Option<i64>,
+}
+
+/// A file new to the store, decided.
+struct New {
+    entry: Entry,
+    report: Option<FileReport>,
+    tables: Vec<Table>,
 }
 
 /// Told how far an ingest has got, for a progress display.
@@ -110,10 +130,19 @@ pub fn ingest(
     let ctx = Context::from_env();
     let limits = Limits::default();
     progress.start(inputs.len() as u64);
+    let env = CheckEnv {
+        schema,
+        ctx: &ctx,
+        limits: &limits,
+        seen: &seen,
+        store: &store,
+        register: &register,
+        received: &opts.received,
+    };
     let mut checked: Vec<Checked> = inputs
         .par_iter()
         .map(|path| {
-            let c = check(path, schema, &ctx, &limits, &seen, &store);
+            let c = check(path, &env);
             progress.tick();
             c
         })
@@ -129,7 +158,7 @@ pub fn ingest(
         files: checked.len(),
         ..Summary::default()
     };
-    let mut new_entries: Vec<(Entry, Option<FileReport>)> = Vec::new();
+    let mut new_entries: Vec<New> = Vec::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     // Indexes over the ledger and this batch, so that deciding stays linear.
     let mut new_seen: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -144,35 +173,17 @@ pub fn ingest(
         }
     }
     for c in checked {
-        if c.report.is_none() {
+        let Some(report) = c.report else {
             summary.unchanged += 1;
             continue;
-        }
+        };
         let stored = c.stored.clone().map_err(anyhow::Error::msg)?;
         let earlier = (!known.insert(c.sha256.clone())).then(|| c.sha256.clone());
-        let mut report = c.report.unwrap_or_else(|| unreachable_report(&c.file));
-        let sub = report.submission.as_ref();
-        let org_form = sub.and_then(|s| s.form("organization"));
-        let acronym = org_form.and_then(|o| o.text("acronym"));
-        let name = org_form.and_then(|o| o.text("name"));
-        let year = org_form.and_then(|o| o.int("year"));
-        let recognized =
-            (acronym.is_some() || name.is_some()).then(|| register.recognize(acronym, name));
-        if let Some(Recognized::New { id, suggestions }) = &recognized {
-            let place = Place {
-                sheet: None,
-                cell: None,
-                at: None,
-                column: Some("Acronym".into()),
-            };
-            report.findings.push(
-                Finding::new("organization-unknown", place)
-                    .value(id.clone())
-                    .expected("an organization of the register (submissions/register.csv)")
-                    .suggest(suggestions.clone()),
-            );
-            report.counts = Counts::of(&report.findings);
-        }
+        let Attributed {
+            recognized,
+            name,
+            year,
+        } = c.attributed;
         let mut entry = Entry {
             sha256: c.sha256.clone(),
             file: c.file.clone(),
@@ -182,7 +193,7 @@ pub fn ingest(
             container: report.container.map(|k| k.name().to_string()),
             schema_version: schema.version.clone(),
             organization: recognized.as_ref().map(|r| r.id().to_string()),
-            organization_name: name.map(String::from),
+            organization_name: name,
             registered: matches!(recognized, Some(Recognized::Known(_))),
             year,
             outcome: Outcome::Rejected,
@@ -196,14 +207,14 @@ pub fn ingest(
             entry.outcome = Outcome::Duplicate;
             entry.duplicate_of = Some(first);
             summary.duplicates += 1;
-            new_entries.push((entry, None));
+            new_entries.push(New {
+                entry,
+                report: None,
+                tables: Vec::new(),
+            });
             continue;
         }
-        let acceptable = report.readable
-            && report.counts.errors == 0
-            && entry.organization.is_some()
-            && year.is_some();
-        if !acceptable {
+        if !acceptable(&report, &entry) {
             summary.rejected += 1;
             for code in report
                 .findings
@@ -213,7 +224,11 @@ pub fn ingest(
             {
                 *reasons.entry(code.to_string()).or_default() += 1;
             }
-            new_entries.push((entry, Some(report)));
+            new_entries.push(New {
+                entry,
+                report: Some(report),
+                tables: Vec::new(),
+            });
             continue;
         }
         let (org, y) = (
@@ -229,7 +244,7 @@ pub fn ingest(
         // store or earlier in this batch, is superseded by this one.
         let in_force = match in_force_at.insert((org.clone(), y), (false, new_entries.len())) {
             Some((true, i)) => ledger.entries.get_mut(i),
-            Some((false, i)) => new_entries.get_mut(i).map(|(e, _)| e),
+            Some((false, i)) => new_entries.get_mut(i).map(|n| &mut n.entry),
             None => None,
         };
         if let Some(old) = in_force {
@@ -243,7 +258,11 @@ pub fn ingest(
         } else {
             summary.accepted += 1;
         }
-        new_entries.push((entry, Some(report)));
+        new_entries.push(New {
+            entry,
+            report: Some(report),
+            tables: c.tables,
+        });
     }
     let mut top: Vec<(String, usize)> = reasons.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -257,14 +276,13 @@ pub fn ingest(
 
     let touched: BTreeSet<i64> = new_entries
         .iter()
-        .filter(|(e, r)| r.is_some() && e.outcome != Outcome::Rejected)
-        .filter_map(|(e, _)| e.year)
+        .filter(|n| n.report.is_some() && n.entry.outcome != Outcome::Rejected)
+        .filter_map(|n| n.entry.year)
         .collect();
     let findings_rows = findings_table(&new_entries);
-    let reports: Vec<(Entry, Option<FileReport>)> = new_entries;
     ledger
         .entries
-        .extend(reports.iter().map(|(e, _)| e.clone()));
+        .extend(new_entries.iter().map(|n| n.entry.clone()));
 
     let number = previous.as_ref().map(|g| g.number + 1).unwrap_or(1);
     let dir = store.generation_dir(number);
@@ -279,7 +297,7 @@ pub fn ingest(
         dir: dir.clone(),
     };
     let batch = Batch {
-        reports: &reports,
+        new: new_entries,
         findings: findings_rows,
         register: &register,
         touched,
@@ -299,32 +317,24 @@ pub fn ingest(
     Ok(summary)
 }
 
-fn unreachable_report(file: &str) -> FileReport {
-    // `check` gives a report for every file it did not skip; this keeps the
-    // ingest going with a rejection should that ever change.
-    let f = crate::read::unreadable("the file was not checked".into());
-    FileReport {
-        file: file.to_string(),
-        readable: false,
-        container: None,
-        understood: None,
-        counts: Counts::of(std::slice::from_ref(&f)),
-        findings: vec![f],
-        submission: None,
-    }
+/// What every check shares.
+struct CheckEnv<'a> {
+    schema: &'a Schema,
+    ctx: &'a Context,
+    limits: &'a Limits,
+    /// (hash, file name) of every file in the ledger.
+    seen: &'a BTreeSet<(String, String)>,
+    store: &'a Store,
+    register: &'a Register,
+    received: &'a str,
 }
 
 /// Reads one input once: its bytes (a folder of CSV files as a zip of them),
-/// their hash and, unless seen before under the same name, its findings; and
-/// keeps the raw file in the store.
-fn check(
-    path: &Path,
-    schema: &Schema,
-    ctx: &Context,
-    limits: &Limits,
-    seen: &BTreeSet<(String, String)>,
-    store: &Store,
-) -> Checked {
+/// their hash and, unless seen before under the same name, its findings, its
+/// organization and, when it can be accepted, its tables; and keeps the raw
+/// file in the store.
+fn check(path: &Path, env: &CheckEnv) -> Checked {
+    let CheckEnv { schema, limits, .. } = *env;
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).ok();
     let modified = meta
@@ -358,22 +368,29 @@ fn check(
     } else {
         size
     };
-    if seen.contains(&(sha.clone(), file.clone())) {
-        return Checked {
-            path: path.to_path_buf(),
-            file,
-            size,
-            sha256: sha,
-            stored: Err(String::new()),
-            modified,
-            report: None,
-        };
+    let mut checked = Checked {
+        path: path.to_path_buf(),
+        file,
+        size,
+        sha256: sha,
+        stored: Err(String::new()),
+        modified,
+        report: None,
+        attributed: Attributed::default(),
+        tables: Vec::new(),
+    };
+    if env
+        .seen
+        .contains(&(checked.sha256.clone(), checked.file.clone()))
+    {
+        return checked;
     }
     let stored = if oversized {
-        store.keep_raw_file(&sha, &ext, path)
+        env.store.keep_raw_file(&checked.sha256, &ext, path)
     } else {
-        store.keep_raw(&sha, &ext, &bytes)
+        env.store.keep_raw(&checked.sha256, &ext, &bytes)
     };
+    checked.stored = stored.map_err(|e| format!("{e:#}"));
     let want = |name: &str| schema.sheet_for_name(name).is_some();
     // A folder, or a file too large to hold, is read from disk for its findings.
     let read = if path.is_dir() || oversized {
@@ -381,16 +398,76 @@ fn check(
     } else {
         crate::read::read_bytes(&bytes, Some(&ext), limits, &want)
     };
-    let report = crate::validate::report(file.clone(), read, schema, ctx);
-    Checked {
-        path: path.to_path_buf(),
-        file,
-        size,
-        sha256: sha,
-        stored: stored.map_err(|e| format!("{e:#}")),
-        modified,
-        report: Some(report),
+    drop(bytes);
+    let mut report = crate::validate::report(checked.file.clone(), read, schema, env.ctx);
+    checked.attributed = attribute(&mut report, env.register);
+    let organization = checked.attributed.recognized.as_ref().map(Recognized::id);
+    if let (Some(sub), Some(organization), Some(_)) = (
+        report.submission.take(),
+        organization,
+        checked.attributed.year,
+    ) && report.readable
+        && report.counts.errors == 0
+    {
+        let mut builder = Builder::default();
+        let meta = Meta {
+            submission_id: crate::store::submission_id(&checked.sha256).to_string(),
+            organization_id: organization.to_string(),
+            sha256: checked.sha256.clone(),
+            file: checked.file.clone(),
+            received: env.received.to_string(),
+            errors: report.counts.errors as i64,
+            warnings: report.counts.warnings as i64,
+            notes: report.counts.notes as i64,
+        };
+        builder.add(schema, &sub, &meta);
+        checked.tables = builder.finish();
     }
+    checked.report = Some(report);
+    checked
+}
+
+/// Recognizes the organization of a report against the register; an
+/// organization not in it gets a warning with the nearest names.
+fn attribute(report: &mut FileReport, register: &Register) -> Attributed {
+    let org_form = report
+        .submission
+        .as_ref()
+        .and_then(|s| s.form("organization"));
+    let acronym = org_form.and_then(|o| o.text("acronym"));
+    let name = org_form.and_then(|o| o.text("name"));
+    let year = org_form.and_then(|o| o.int("year"));
+    let recognized =
+        (acronym.is_some() || name.is_some()).then(|| register.recognize(acronym, name));
+    let name = name.map(String::from);
+    if let Some(Recognized::New { id, suggestions }) = &recognized {
+        let place = Place {
+            sheet: None,
+            cell: None,
+            at: None,
+            column: Some("Acronym".into()),
+        };
+        report.findings.push(
+            Finding::new("organization-unknown", place)
+                .value(id.clone())
+                .expected("an organization of the register (submissions/register.csv)")
+                .suggest(suggestions.clone()),
+        );
+        report.counts = Counts::of(&report.findings);
+    }
+    Attributed {
+        recognized,
+        name,
+        year,
+    }
+}
+
+/// Whether a new file can become its organization's submission.
+fn acceptable(report: &FileReport, entry: &Entry) -> bool {
+    report.readable
+        && report.counts.errors == 0
+        && entry.organization.is_some()
+        && entry.year.is_some()
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
@@ -442,8 +519,8 @@ fn top_errors(findings: &[Finding]) -> Vec<String> {
 }
 
 /// The findings of the new files, one row each.
-fn findings_table(entries: &[(Entry, Option<FileReport>)]) -> Table {
-    let mut cols: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
+fn findings_table(entries: &[New]) -> Table {
+    let mut cols: BTreeMap<&str, Texts> = BTreeMap::new();
     let names = [
         "sha256",
         "submission_id",
@@ -459,24 +536,25 @@ fn findings_table(entries: &[(Entry, Option<FileReport>)]) -> Table {
         "detail",
     ];
     for n in names {
-        cols.insert(n, Vec::new());
+        cols.insert(n, Texts::default());
     }
-    for (entry, report) in entries {
+    for New { entry, report, .. } in entries {
         let Some(report) = report else { continue };
         for f in &report.findings {
-            let row: [Option<String>; 12] = [
-                Some(entry.sha256.clone()),
-                Some(entry.submission_id().to_string()),
-                Some(entry.file.clone()),
-                Some(f.code.to_string()),
-                Some(f.severity.as_str().to_string()),
-                f.place.sheet.clone(),
-                f.place.cell.clone(),
-                f.place.column.clone(),
-                f.value.clone(),
-                f.expected.clone(),
-                (!f.suggestions.is_empty()).then(|| f.suggestions.join("; ")),
-                f.detail.clone(),
+            let suggestions = (!f.suggestions.is_empty()).then(|| f.suggestions.join("; "));
+            let row: [Option<&str>; 12] = [
+                Some(&entry.sha256),
+                Some(entry.submission_id()),
+                Some(&entry.file),
+                Some(f.code),
+                Some(f.severity.as_str()),
+                f.place.sheet.as_deref(),
+                f.place.cell.as_deref(),
+                f.place.column.as_deref(),
+                f.value.as_deref(),
+                f.expected.as_deref(),
+                suggestions.as_deref(),
+                f.detail.as_deref(),
             ];
             for (n, v) in names.iter().zip(row) {
                 if let Some(c) = cols.get_mut(n) {
@@ -503,7 +581,7 @@ fn findings_table(entries: &[(Entry, Option<FileReport>)]) -> Table {
 /// previous generation's tables plus the new submissions, other years linked.
 /// What this ingest adds to the tables.
 struct Batch<'a> {
-    reports: &'a [(Entry, Option<FileReport>)],
+    new: Vec<New>,
     findings: Table,
     register: &'a Register,
     /// Years with new or superseded submissions.
@@ -518,7 +596,7 @@ fn write_tables(
     batch: Batch,
 ) -> anyhow::Result<()> {
     let Batch {
-        reports,
+        new,
         findings: new_findings,
         register,
         touched,
@@ -563,64 +641,46 @@ fn write_tables(
             )
         })
         .collect();
-    for &year in touched {
-        // Each worker normalizes a share of the submissions; the shares are then
-        // put together by moving rows, not copying them.
-        let shares: Vec<Vec<Table>> = reports
-            .par_iter()
-            .filter(|(entry, _)| {
-                entry.year == Some(year)
-                    && matches!(entry.outcome, Outcome::Accepted | Outcome::Superseded)
-            })
-            .fold(Builder::default, |mut builder, (entry, report)| {
-                if let Some(sub) = report.as_ref().and_then(|r| r.submission.as_ref()) {
-                    builder.add(schema, sub, &meta(entry));
-                }
-                builder
-            })
-            .map(Builder::finish)
-            .collect();
-        let mut fresh: BTreeMap<String, Table> = BTreeMap::new();
-        for share in shares {
-            for t in share {
-                match fresh.get_mut(&t.name) {
-                    Some(existing) => existing.append_owned(t),
-                    None => {
-                        fresh.insert(t.name.clone(), t);
-                    }
-                }
-            }
+    // The new submissions' tables, by year and name.
+    let mut fresh: BTreeMap<i64, BTreeMap<String, Vec<Table>>> = BTreeMap::new();
+    for n in new {
+        let (Some(year), Outcome::Accepted | Outcome::Superseded) = (n.entry.year, n.entry.outcome)
+        else {
+            continue;
+        };
+        let by_name = fresh.entry(year).or_default();
+        for t in n.tables {
+            by_name.entry(t.name.clone()).or_default().push(t);
         }
+    }
+    for &year in touched {
+        let mut fresh = fresh.remove(&year).unwrap_or_default();
         let year_dir = tables_dir.join(year.to_string());
         std::fs::create_dir_all(&year_dir)?;
         // The tables are independent: each is read, extended and written by a worker.
-        let jobs: Vec<(String, Option<Table>)> = crate::normalize::table_names(schema)
+        let jobs: Vec<(String, Vec<Table>)> = crate::normalize::table_names(schema)
             .into_iter()
             .map(|name| {
-                let new = fresh.remove(&name);
+                let new = fresh.remove(&name).unwrap_or_default();
                 (name, new)
             })
             .collect();
         jobs.into_par_iter()
             .try_for_each(|(name, new)| -> anyhow::Result<()> {
-                let mut table = match previous
+                let mut parts: Vec<Table> = previous
                     .map(|p| p.table(Some(year), &name))
                     .transpose()?
                     .flatten()
-                {
-                    Some(t) => t,
-                    None => Table::new(&name, Vec::new()),
-                };
-                if let Some(new) = new {
-                    table.append_owned(new);
-                }
+                    .into_iter()
+                    .collect();
+                parts.extend(new);
                 if name == "submissions" {
-                    refresh_status(&mut table, &status);
+                    for part in &mut parts {
+                        refresh_status(part, &status);
+                    }
                 }
-                if table.columns.is_empty() {
-                    return Ok(());
-                }
-                crate::tables::write_parquet(&table, &year_dir.join(format!("{name}.parquet")))
+                let path = year_dir.join(format!("{name}.parquet"));
+                crate::tables::write_parquet_parts(&name, parts, &path)
             })?;
         crate::store::sync_dir(&year_dir)?;
     }
@@ -643,45 +703,24 @@ fn write_tables(
     Ok(())
 }
 
-fn meta(entry: &Entry) -> Meta {
-    Meta {
-        submission_id: entry.submission_id().to_string(),
-        organization_id: entry.organization.clone().unwrap_or_default(),
-        sha256: entry.sha256.clone(),
-        file: entry.file.clone(),
-        received: entry.received.clone(),
-        errors: entry.counts.errors as i64,
-        warnings: entry.counts.warnings as i64,
-        notes: entry.counts.notes as i64,
-    }
-}
-
 /// Sets each submission's status and successor from the ledger.
 fn refresh_status(table: &mut Table, status: &BTreeMap<&str, (&str, Option<&str>)>) {
-    let ids: Vec<Option<String>> = table
-        .text("submission_id")
-        .map(<[_]>::to_vec)
-        .unwrap_or_default();
+    let of: Vec<Option<&(&str, Option<&str>)>> = match table.text("submission_id") {
+        Some(ids) => ids
+            .iter()
+            .map(|id| id.and_then(|id| status.get(id)))
+            .collect(),
+        None => return,
+    };
+    let state: Texts = of.iter().map(|s| s.map(|s| s.0)).collect();
+    let successor: Texts = of
+        .iter()
+        .map(|s| s.and_then(|s| s.1).map(|s| &s[..16.min(s.len())]))
+        .collect();
     for (name, data) in &mut table.columns {
-        let Data::Text(values) = data else { continue };
         match name.as_str() {
-            "status" => {
-                for (v, id) in values.iter_mut().zip(&ids) {
-                    *v = id
-                        .as_deref()
-                        .and_then(|id| status.get(id))
-                        .map(|s| s.0.to_string());
-                }
-            }
-            "superseded_by" => {
-                for (v, id) in values.iter_mut().zip(&ids) {
-                    *v = id
-                        .as_deref()
-                        .and_then(|id| status.get(id))
-                        .and_then(|s| s.1)
-                        .map(|s| s[..16.min(s.len())].to_string());
-                }
-            }
+            "status" => *data = Data::Text(state.clone()),
+            "superseded_by" => *data = Data::Text(successor.clone()),
             _ => {}
         }
     }

@@ -10,10 +10,8 @@
 //! identifies a submission; (`submission_id`, `action_id`) an action;
 //! (`submission_id`, `action_id`, `position`) a list item.
 
-use std::collections::BTreeMap;
-
 use crate::schema::{FieldDef, FieldType, Layout, Schema, SheetDef};
-use crate::tables::{Data, Table};
+use crate::tables::{Data, Table, Texts};
 use crate::validate::{FieldValue, Submission};
 
 /// What the store knows of a submission besides its content.
@@ -47,70 +45,66 @@ pub const SUBMISSION_META: &[&str] = &[
 /// Builds tables one row at a time, column by column.
 #[derive(Default)]
 pub struct Builder {
-    tables: BTreeMap<String, Vec<(String, Data)>>,
+    /// A dozen tables at most: a scan finds one faster than a map, and
+    /// without making a key for every row.
+    tables: Vec<(String, Vec<(String, Data)>)>,
 }
 
 impl Builder {
     fn table(&mut self, name: &str) -> &mut Vec<(String, Data)> {
-        self.tables.entry(name.to_string()).or_default()
+        let i = match self.tables.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.tables.push((name.to_string(), Vec::new()));
+                self.tables.len() - 1
+            }
+        };
+        &mut self.tables[i].1
     }
 
     /// Adds the tables of one submission.
     pub fn add(&mut self, schema: &Schema, sub: &Submission, meta: &Meta) {
+        let id = || ("submission_id", Cell::Text(Some(&meta.submission_id)));
+        let organization = || ("organization_id", Cell::Text(Some(&meta.organization_id)));
         for sheet in &schema.sheets {
             let records = sub.records(&sheet.id);
+            let scalars = || sheet.fields.iter().filter(|f| f.kind != FieldType::List);
             match sheet.layout {
                 Layout::Form => {
                     let empty = crate::validate::Record::default();
                     let record = records.first().unwrap_or(&empty);
-                    let mut row: Vec<(&str, Cell)> = vec![(
-                        "submission_id",
-                        Cell::Text(Some(meta.submission_id.clone())),
-                    )];
+                    let fields = scalars().map(|f| (&*f.id, scalar(f, record.get(&f.id))));
                     if sheet.table == "submissions" {
-                        row.extend([
-                            (
-                                "organization_id",
-                                Cell::Text(Some(meta.organization_id.clone())),
-                            ),
-                            ("sha256", Cell::Text(Some(meta.sha256.clone()))),
-                            ("file", Cell::Text(Some(meta.file.clone()))),
-                            ("received", Cell::Text(Some(meta.received.clone()))),
-                            (
-                                "schema_version",
-                                Cell::Text(Some(sub.schema_version.clone())),
-                            ),
-                            ("status", Cell::Text(Some("current".into()))),
+                        let head = [
+                            id(),
+                            organization(),
+                            ("sha256", Cell::Text(Some(&meta.sha256))),
+                            ("file", Cell::Text(Some(&meta.file))),
+                            ("received", Cell::Text(Some(&meta.received))),
+                            ("schema_version", Cell::Text(Some(&sub.schema_version))),
+                            ("status", Cell::Text(Some("current"))),
                             ("superseded_by", Cell::Text(None)),
                             ("errors", Cell::Int(Some(meta.errors))),
                             ("warnings", Cell::Int(Some(meta.warnings))),
                             ("notes", Cell::Int(Some(meta.notes))),
-                        ]);
+                        ];
+                        self.push_row(&sheet.table, 1, head.into_iter().chain(fields));
+                    } else {
+                        self.push_row(&sheet.table, 1, std::iter::once(id()).chain(fields));
                     }
-                    for field in sheet.fields.iter().filter(|f| f.kind != FieldType::List) {
-                        row.push((&field.id, scalar(field, record.get(&field.id))));
-                    }
-                    self.push_row(&sheet.table, row);
                     self.lists(sheet, std::slice::from_ref(record), meta, None);
                 }
                 Layout::Table => {
                     let id_field = sheet.fields.iter().find(|f| f.kind == FieldType::Id);
                     for record in records {
-                        let mut row: Vec<(&str, Cell)> = vec![
-                            (
-                                "submission_id",
-                                Cell::Text(Some(meta.submission_id.clone())),
-                            ),
-                            (
-                                "organization_id",
-                                Cell::Text(Some(meta.organization_id.clone())),
-                            ),
+                        let head = [
+                            id(),
+                            organization(),
                             ("row", Cell::Int(Some(record.row as i64))),
                         ];
-                        for field in sheet.fields.iter().filter(|f| f.kind != FieldType::List) {
-                            row.push((&field.id, scalar(field, record.get(&field.id))));
-                        }
-                        self.push_row(&sheet.table, row);
+                        let fields = scalars().map(|f| (&*f.id, scalar(f, record.get(&f.id))));
+                        let rows = records.len();
+                        self.push_row(&sheet.table, rows, head.into_iter().chain(fields));
                     }
                     self.lists(sheet, records, meta, id_field);
                 }
@@ -126,20 +120,18 @@ impl Builder {
         id_field: Option<&FieldDef>,
     ) {
         for field in sheet.fields.iter().filter(|f| f.kind == FieldType::List) {
+            let items: usize = records.iter().map(|r| r.list(&field.id).len()).sum();
             for record in records {
-                let owner = id_field.and_then(|f| record.text(&f.id)).map(String::from);
+                let owner = id_field.map(|f| (&*f.id, Cell::Text(record.text(&f.id))));
                 for (i, item) in record.list(&field.id).iter().enumerate() {
-                    let mut row: Vec<(&str, Cell)> = vec![(
-                        "submission_id",
-                        Cell::Text(Some(meta.submission_id.clone())),
-                    )];
-                    if let Some(f) = id_field {
-                        row.push((&f.id, Cell::Text(owner.clone())));
-                    }
-                    row.push(("row", Cell::Int(Some(record.row as i64))));
-                    row.push(("position", Cell::Int(Some(i as i64 + 1))));
-                    row.push(("value", Cell::Text(Some(item.clone()))));
-                    self.push_row(&field.id, row);
+                    let row = [
+                        Some(("submission_id", Cell::Text(Some(&meta.submission_id)))),
+                        owner.clone(),
+                        Some(("row", Cell::Int(Some(record.row as i64)))),
+                        Some(("position", Cell::Int(Some(i as i64 + 1)))),
+                        Some(("value", Cell::Text(Some(item)))),
+                    ];
+                    self.push_row(&field.id, items, row.into_iter().flatten());
                 }
             }
             // A list table exists even when no submission filled it.
@@ -147,10 +139,17 @@ impl Builder {
         }
     }
 
-    fn push_row(&mut self, table: &str, row: Vec<(&str, Cell)>) {
+    /// Adds a row to `table`, which gets `rows` rows from this submission:
+    /// columns are made with room for all of them at once.
+    fn push_row<'a>(
+        &mut self,
+        table: &str,
+        rows: usize,
+        row: impl Iterator<Item = (&'a str, Cell<'a>)>,
+    ) {
         let t = self.table(table);
         let height = t.first().map(|(_, d)| d.len()).unwrap_or(0);
-        for (k, (name, cell)) in row.into_iter().enumerate() {
+        for (k, (name, cell)) in row.enumerate() {
             // Rows of a table come with their cells in the same order: look where
             // the last row had this column before searching for it.
             let at_k = t.get(k).is_some_and(|(n, _)| n == name);
@@ -161,7 +160,7 @@ impl Builder {
             } {
                 Some(i) => i,
                 None => {
-                    t.push((name.to_string(), cell.empty_column(height)));
+                    t.push((name.to_string(), cell.empty_column(height, rows)));
                     t.len() - 1
                 }
             };
@@ -169,7 +168,9 @@ impl Builder {
         }
     }
 
-    pub fn finish(self) -> Vec<Table> {
+    /// The tables, by name.
+    pub fn finish(mut self) -> Vec<Table> {
+        self.tables.sort_by(|a, b| a.0.cmp(&b.0));
         self.tables
             .into_iter()
             .map(|(name, columns)| Table::new(&name, columns))
@@ -177,21 +178,27 @@ impl Builder {
     }
 }
 
-enum Cell {
-    Text(Option<String>),
+#[derive(Clone)]
+enum Cell<'a> {
+    Text(Option<&'a str>),
     Int(Option<i64>),
     Date(Option<chrono::NaiveDate>),
     Bool(Option<bool>),
 }
 
-impl Cell {
-    fn empty_column(&self, height: usize) -> Data {
-        match self {
-            Cell::Text(_) => Data::Text(vec![None; height]),
+impl Cell<'_> {
+    /// A column of `height` missing values, with room for `rows` in all.
+    fn empty_column(&self, height: usize, rows: usize) -> Data {
+        let mut d = match self {
+            Cell::Text(_) => Data::Text(Texts::missing(height)),
             Cell::Int(_) => Data::Int(vec![None; height]),
             Cell::Date(_) => Data::Date(vec![None; height]),
             Cell::Bool(_) => Data::Bool(vec![None; height]),
-        }
+        };
+        // Most text values are IDs and codes, up to 16 characters.
+        let more = rows.saturating_sub(height);
+        d.reserve(more, more * 16);
+        d
     }
 
     fn push_to(self, d: &mut Data) {
@@ -211,7 +218,7 @@ impl Cell {
 }
 
 /// The column kind a field's values take.
-fn scalar(field: &FieldDef, v: Option<&FieldValue>) -> Cell {
+fn scalar<'a>(field: &FieldDef, v: Option<&'a FieldValue>) -> Cell<'a> {
     match field.kind {
         FieldType::Integer | FieldType::Year => Cell::Int(match v {
             Some(FieldValue::Int(n)) => Some(*n),
@@ -225,7 +232,7 @@ fn scalar(field: &FieldDef, v: Option<&FieldValue>) -> Cell {
             Some(FieldValue::Bool(b)) => Some(*b),
             _ => None,
         }),
-        _ => Cell::Text(v.and_then(FieldValue::text).map(String::from)),
+        _ => Cell::Text(v.and_then(FieldValue::text)),
     }
 }
 

@@ -80,8 +80,13 @@ pub struct Entry {
 impl Entry {
     /// The short key of a submission in the tables.
     pub fn submission_id(&self) -> &str {
-        &self.sha256[..16.min(self.sha256.len())]
+        submission_id(&self.sha256)
     }
+}
+
+/// A submission's ID: the first 16 hex digits of its raw file's SHA-256.
+pub fn submission_id(sha256: &str) -> &str {
+    sha256.get(..16).unwrap_or(sha256)
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -7,14 +7,109 @@ use std::path::Path;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use polars::prelude::{
-    Column, DataFrame, DataType, ParquetCompression, ParquetReader, ParquetWriter, PlSmallStr,
-    PolarsResult, SerReader,
+    Column, DataFrame, DataType, IntoColumn, NewChunkedArray, ParquetCompression, ParquetReader,
+    ParquetWriter, PlSmallStr, PolarsResult, SerReader, StringChunked,
 };
+
+/// Text values laid end to end in one buffer. A store holds millions of short
+/// values (IDs, codes); one allocation per column rather than per value keeps
+/// building, concatenating and writing tables fast and memory small.
+#[derive(Clone, Default, PartialEq)]
+pub struct Texts {
+    bytes: String,
+    /// Where each value ends in `bytes`.
+    ends: Vec<usize>,
+    missing: Vec<bool>,
+}
+
+impl Texts {
+    /// `len` missing values.
+    pub fn missing(len: usize) -> Texts {
+        Texts {
+            bytes: String::new(),
+            ends: vec![0; len],
+            missing: vec![true; len],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn push(&mut self, value: Option<&str>) {
+        if let Some(v) = value {
+            self.bytes.push_str(v);
+        }
+        self.ends.push(self.bytes.len());
+        self.missing.push(value.is_none());
+    }
+
+    pub fn get(&self, row: usize) -> Option<&str> {
+        if *self.missing.get(row)? {
+            return None;
+        }
+        let start = match row {
+            0 => 0,
+            _ => self.ends[row - 1],
+        };
+        self.bytes.get(start..self.ends[row])
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<&str>> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+
+    /// Appends `other`'s values.
+    pub fn extend_from(&mut self, other: &Texts) {
+        let offset = self.bytes.len();
+        self.bytes.push_str(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|e| e + offset));
+        self.missing.extend_from_slice(&other.missing);
+    }
+
+    /// Pads with missing values up to `len`.
+    fn pad(&mut self, len: usize) {
+        let end = self.bytes.len();
+        if len > self.len() {
+            self.ends.resize(len, end);
+            self.missing.resize(len, true);
+        }
+    }
+}
+
+impl std::fmt::Debug for Texts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<Option<S>> for Texts {
+    fn from_iter<I: IntoIterator<Item = Option<S>>>(iter: I) -> Texts {
+        let iter = iter.into_iter();
+        let mut t = Texts::default();
+        t.ends.reserve(iter.size_hint().0);
+        t.missing.reserve(iter.size_hint().0);
+        for v in iter {
+            t.push(v.as_ref().map(AsRef::as_ref));
+        }
+        t
+    }
+}
+
+impl<S: AsRef<str>> From<Vec<Option<S>>> for Texts {
+    fn from(values: Vec<Option<S>>) -> Texts {
+        values.into_iter().collect()
+    }
+}
 
 /// A column's values; `None` is a missing value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
-    Text(Vec<Option<String>>),
+    Text(Texts),
     Int(Vec<Option<i64>>),
     Date(Vec<Option<NaiveDate>>),
     Bool(Vec<Option<bool>>),
@@ -34,10 +129,31 @@ impl Data {
         self.len() == 0
     }
 
+    /// Makes room for `more` values, and for text `bytes` long in all.
+    pub fn reserve(&mut self, more: usize, bytes: usize) {
+        match self {
+            Data::Text(v) => {
+                v.ends.reserve(more);
+                v.missing.reserve(more);
+                v.bytes.reserve(bytes);
+            }
+            Data::Int(v) => v.reserve(more),
+            Data::Date(v) => v.reserve(more),
+            Data::Bool(v) => v.reserve(more),
+        }
+    }
+
+    fn text_bytes(&self) -> usize {
+        match self {
+            Data::Text(v) => v.bytes.len(),
+            _ => 0,
+        }
+    }
+
     /// An empty column of the same kind.
     fn empty_like(&self) -> Data {
         match self {
-            Data::Text(_) => Data::Text(Vec::new()),
+            Data::Text(_) => Data::Text(Texts::default()),
             Data::Int(_) => Data::Int(Vec::new()),
             Data::Date(_) => Data::Date(Vec::new()),
             Data::Bool(_) => Data::Bool(Vec::new()),
@@ -47,7 +163,7 @@ impl Data {
     /// The value at `row` as text, as a spreadsheet would show it.
     pub fn display(&self, row: usize) -> Option<String> {
         match self {
-            Data::Text(v) => v.get(row).cloned().flatten(),
+            Data::Text(v) => v.get(row).map(String::from),
             Data::Int(v) => v.get(row).copied().flatten().map(|n| n.to_string()),
             Data::Date(v) => v
                 .get(row)
@@ -86,7 +202,7 @@ impl Table {
         self.columns.iter().find(|(n, _)| n == name).map(|(_, d)| d)
     }
 
-    pub fn text(&self, name: &str) -> Option<&[Option<String>]> {
+    pub fn text(&self, name: &str) -> Option<&Texts> {
         match self.column(name)? {
             Data::Text(v) => Some(v),
             _ => None,
@@ -115,7 +231,7 @@ impl Table {
             .iter()
             .map(|(n, d)| {
                 let picked = match d {
-                    Data::Text(v) => Data::Text(rows.iter().map(|&r| v[r].clone()).collect()),
+                    Data::Text(v) => Data::Text(rows.iter().map(|&r| v.get(r)).collect()),
                     Data::Int(v) => Data::Int(rows.iter().map(|&r| v[r]).collect()),
                     Data::Date(v) => Data::Date(rows.iter().map(|&r| v[r]).collect()),
                     Data::Bool(v) => Data::Bool(rows.iter().map(|&r| v[r]).collect()),
@@ -135,6 +251,32 @@ impl Table {
         self.append_owned(other.clone());
     }
 
+    /// The rows whose value in the text column `name` passes `keep`.
+    pub fn filter_text(&self, name: &str, keep: impl Fn(&str) -> bool) -> Table {
+        let missing = Texts::default();
+        let values = self.text(name).unwrap_or(&missing);
+        self.filter(|r| values.get(r).is_some_and(&keep))
+    }
+
+    /// Tables of the same name one after the other, as by [`Table::append`],
+    /// with each column's room reserved once.
+    pub fn concat(name: &str, parts: Vec<Table>) -> Table {
+        let mut out = Table::new(name, Vec::new());
+        for (n, d) in columns_of(&parts) {
+            let mut empty = d.empty_like();
+            let (rows, bytes) = parts
+                .iter()
+                .filter_map(|p| p.column(n))
+                .fold((0, 0), |(r, b), d| (r + d.len(), b + d.text_bytes()));
+            empty.reserve(rows, bytes);
+            out.columns.push((n.to_string(), empty));
+        }
+        for part in parts {
+            out.append_owned(part);
+        }
+        out
+    }
+
     /// [`Table::append`], moving `other`'s values rather than copying them.
     pub fn append_owned(&mut self, other: Table) {
         let (h, oh) = (self.height(), other.height());
@@ -152,7 +294,7 @@ impl Table {
                 .position(|(n, _)| n == name)
                 .map(|i| other.swap_remove(i).1);
             match (data, theirs) {
-                (Data::Text(a), Some(Data::Text(b))) => a.extend(b),
+                (Data::Text(a), Some(Data::Text(b))) => a.extend_from(&b),
                 (Data::Int(a), Some(Data::Int(b))) => a.extend(b),
                 (Data::Date(a), Some(Data::Date(b))) => a.extend(b),
                 (Data::Bool(a), Some(Data::Bool(b))) => a.extend(b),
@@ -164,7 +306,7 @@ impl Table {
 
 fn pad(d: &mut Data, len: usize) {
     match d {
-        Data::Text(v) => v.resize(len, None),
+        Data::Text(v) => v.pad(len),
         Data::Int(v) => v.resize(len, None),
         Data::Date(v) => v.resize(len, None),
         Data::Bool(v) => v.resize(len, None),
@@ -183,7 +325,7 @@ fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
         .map(|(name, data)| -> PolarsResult<Column> {
             let name: PlSmallStr = name.as_str().into();
             Ok(match data {
-                Data::Text(v) => Column::new(name, v),
+                Data::Text(v) => StringChunked::from_iter_options(name, v.iter()).into_column(),
                 Data::Int(v) => Column::new(name, v),
                 Data::Bool(v) => Column::new(name, v),
                 Data::Date(v) => {
@@ -204,7 +346,14 @@ fn from_frame(name: &str, df: &DataFrame) -> PolarsResult<Table> {
     for col in df.columns() {
         let data = match col.dtype() {
             DataType::String => {
-                Data::Text(col.str()?.iter().map(|s| s.map(String::from)).collect())
+                let s = col.str()?;
+                let mut t = Texts::default();
+                t.ends.reserve(s.len());
+                t.missing.reserve(s.len());
+                for v in s.iter() {
+                    t.push(v);
+                }
+                Data::Text(t)
             }
             DataType::Boolean => Data::Bool(col.bool()?.iter().collect()),
             DataType::Date => {
@@ -220,7 +369,7 @@ fn from_frame(name: &str, df: &DataFrame) -> PolarsResult<Table> {
                         .collect(),
                 )
             }
-            DataType::Null => Data::Text(vec![None; col.len()]),
+            DataType::Null => Data::Text(Texts::missing(col.len())),
             _ => Data::Int(col.cast(&DataType::Int64)?.i64()?.iter().collect()),
         };
         columns.push((col.name().to_string(), data));
@@ -231,18 +380,105 @@ fn from_frame(name: &str, df: &DataFrame) -> PolarsResult<Table> {
     })
 }
 
+/// The columns of some tables of the same name, each once, in the order they
+/// first appear.
+fn columns_of(parts: &[Table]) -> Vec<(&str, &Data)> {
+    let mut out: Vec<(&str, &Data)> = Vec::new();
+    for (n, d) in parts.iter().flat_map(|p| &p.columns) {
+        if !out.iter().any(|(m, _)| m == n) {
+            out.push((n, d));
+        }
+    }
+    out
+}
+
 /// Writes a table as Parquet at `path`, atomically (a temporary file, then a rename).
 pub fn write_parquet(table: &Table, path: &Path) -> anyhow::Result<()> {
     let mut df =
         to_frame(table).with_context(|| format!("table {} cannot be laid out", table.name))?;
+    write_atomically(path, |file| {
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Snappy)
+            .finish(&mut df)
+            .map(|_| ())
+    })
+}
+
+/// Rows written to Parquet at a time: a row group.
+const BATCH_ROWS: usize = 256 * 1024;
+
+/// Writes tables of the same name as one Parquet table at `path`, as
+/// [`Table::concat`] would make it, a row group at a time: only one row group
+/// is ever held twice. Nothing is written when the parts have no columns.
+pub fn write_parquet_parts(name: &str, parts: Vec<Table>, path: &Path) -> anyhow::Result<()> {
+    write_parts(name, parts, path, BATCH_ROWS)
+}
+
+fn write_parts(
+    name: &str,
+    parts: Vec<Table>,
+    path: &Path,
+    batch_rows: usize,
+) -> anyhow::Result<()> {
+    let columns: Vec<(String, Data)> = columns_of(&parts)
+        .into_iter()
+        .map(|(n, d)| (n.to_string(), d.empty_like()))
+        .collect();
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let shape = Table::new(name, columns);
+    let laid_out = |batch: Vec<Table>| -> PolarsResult<DataFrame> {
+        let mut all = vec![shape.clone()];
+        all.extend(batch);
+        to_frame(&Table::concat(name, all))
+    };
+    let mut batches: Vec<Vec<Table>> = vec![Vec::new()];
+    let mut rows = 0;
+    for part in parts {
+        if rows >= batch_rows {
+            batches.push(Vec::new());
+            rows = 0;
+        }
+        rows += part.height();
+        if let Some(b) = batches.last_mut() {
+            b.push(part);
+        }
+    }
+    write_atomically(path, |file| {
+        let mut writer = None;
+        for batch in batches {
+            let df = laid_out(batch)?;
+            let w = match &mut writer {
+                Some(w) => w,
+                // Tables are written side by side on every core already.
+                None => writer.insert(
+                    ParquetWriter::new(file)
+                        .with_compression(ParquetCompression::Snappy)
+                        .set_parallel(false)
+                        .batched(df.schema())?,
+                ),
+            };
+            w.write_batch(&df)?;
+        }
+        if let Some(w) = writer {
+            w.finish()?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("table {name} cannot be written"))
+}
+
+/// Writes a file through `fill`, then syncs it and renames it into place.
+fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&std::fs::File) -> PolarsResult<()>,
+) -> anyhow::Result<()> {
     let tmp = path.with_extension("parquet.tmp");
     {
         let file = std::fs::File::create(&tmp)
             .with_context(|| format!("cannot create {}", tmp.display()))?;
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Snappy)
-            .finish(&mut df)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        fill(&file).with_context(|| format!("cannot write {}", tmp.display()))?;
     }
     crate::store::sync_file(&tmp)?;
     std::fs::rename(&tmp, path)
@@ -269,13 +505,16 @@ mod tests {
         let t = Table::new(
             "t",
             vec![
-                ("s".into(), Data::Text(vec![Some("é".into()), None])),
-                ("i".into(), Data::Int(vec![Some(-3), None])),
+                (
+                    "s".into(),
+                    Data::Text(vec![Some("é"), None, Some("")].into()),
+                ),
+                ("i".into(), Data::Int(vec![Some(-3), None, Some(0)])),
                 (
                     "d".into(),
-                    Data::Date(vec![NaiveDate::from_ymd_opt(2026, 3, 1), None]),
+                    Data::Date(vec![NaiveDate::from_ymd_opt(2026, 3, 1), None, None]),
                 ),
-                ("b".into(), Data::Bool(vec![None, Some(true)])),
+                ("b".into(), Data::Bool(vec![None, Some(true), Some(false)])),
             ],
         );
         let dir = tempfile::tempdir().unwrap();
@@ -285,11 +524,43 @@ mod tests {
     }
 
     #[test]
+    fn parts_written_a_row_group_at_a_time_read_back_as_their_concatenation() {
+        let text = |v: &[Option<&str>]| Data::Text(v.to_vec().into());
+        let parts = vec![
+            Table::new(
+                "t",
+                vec![
+                    ("x".into(), Data::Int(vec![Some(1), None])),
+                    ("y".into(), text(&[Some("a"), None])),
+                ],
+            ),
+            Table::new("t", vec![("y".into(), text(&[Some("b")]))]),
+            Table::new(
+                "t",
+                vec![
+                    ("z".into(), Data::Bool(vec![Some(true), None, Some(false)])),
+                    ("x".into(), Data::Int(vec![Some(4), Some(5), None])),
+                ],
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.parquet");
+        write_parts("t", parts.clone(), &p, 2).unwrap();
+        let back = read_parquet("t", &p).unwrap();
+        assert_eq!(back, Table::concat("t", parts));
+        assert_eq!(back.height(), 6);
+        let y: Vec<Option<&str>> = back.text("y").unwrap().iter().collect();
+        assert_eq!(y, [Some("a"), None, Some("b"), None, None, None]);
+    }
+
+    #[test]
     fn append_aligns_columns_by_name() {
         let mut a = Table::new("a", vec![("x".into(), Data::Int(vec![Some(1)]))]);
-        let b = Table::new("a", vec![("y".into(), Data::Text(vec![Some("z".into())]))]);
+        let b = Table::new("a", vec![("y".into(), Data::Text(vec![Some("z")].into()))]);
         a.append(&b);
-        assert_eq!(a.int("x").unwrap(), &[Some(1), None]);
-        assert_eq!(a.text("y").unwrap(), &[None, Some("z".to_string())]);
+        a.append(&b);
+        assert_eq!(a.int("x").unwrap(), &[Some(1), None, None]);
+        let y: Vec<Option<&str>> = a.text("y").unwrap().iter().collect();
+        assert_eq!(y, [None, Some("z"), Some("z")]);
     }
 }

@@ -134,11 +134,11 @@ fn the_report_reads_like_a_un_document_and_its_figures_are_the_stores() {
         subs.text("status")
             .unwrap()
             .iter()
-            .all(|s| s.as_deref() == Some("current"))
+            .all(|s| s == Some("current"))
     );
     let mut by_cluster = std::collections::BTreeMap::new();
     for c in actions.text("cluster").unwrap().iter().flatten() {
-        *by_cluster.entry(c.clone()).or_insert(0) += 1;
+        *by_cluster.entry(c.to_string()).or_insert(0) += 1;
     }
     let schema = cstd::schema::Schema::current();
     for (code, count) in &by_cluster {

@@ -94,7 +94,7 @@ pub struct ReportData {
 
 fn col<'a>(t: &'a Table, name: &str) -> Vec<Option<&'a str>> {
     match t.column(name) {
-        Some(Data::Text(v)) => v.iter().map(|s| s.as_deref()).collect(),
+        Some(Data::Text(v)) => v.iter().collect(),
         _ => vec![None; t.height()],
     }
 }
@@ -164,17 +164,8 @@ pub fn compute(generation: &Generation, year: i64) -> anyhow::Result<ReportData>
         .iter()
         .filter_map(|&r| col(&subs, "submission_id")[r].map(String::from))
         .collect();
-    let keep = |t: Table| -> Table {
-        let ids: Vec<Option<String>> = t
-            .text("submission_id")
-            .map(<[_]>::to_vec)
-            .unwrap_or_default();
-        t.filter(|r| {
-            ids.get(r)
-                .and_then(|v| v.as_deref())
-                .is_some_and(|id| current_ids.contains(id))
-        })
-    };
+    let keep =
+        |t: Table| -> Table { t.filter_text("submission_id", |id| current_ids.contains(id)) };
     let actions_t = keep(
         generation
             .table(Some(year), "actions")?
@@ -437,11 +428,14 @@ pub fn compute(generation: &Generation, year: i64) -> anyhow::Result<ReportData>
             vec![
                 (
                     "Group".into(),
-                    Data::Text(vec![
-                        Some("Least developed countries".into()),
-                        Some("Landlocked developing countries".into()),
-                        Some("Small island developing States".into()),
-                    ]),
+                    Data::Text(
+                        vec![
+                            Some("Least developed countries"),
+                            Some("Landlocked developing countries"),
+                            Some("Small island developing States"),
+                        ]
+                        .into(),
+                    ),
                 ),
                 (
                     "Actions".into(),
