@@ -235,8 +235,13 @@ impl Store {
             return Ok(rel);
         }
         let dir = path.parent().unwrap_or(&self.root);
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let tmp = dir.join(format!(".{sha256}.{}.tmp", std::process::id()));
+        // The folder is made when the first file of its 256th of the hashes
+        // comes: one call fewer for every other file.
+        if !dir.is_dir() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
         fill(&tmp)?;
         if cfg!(not(target_os = "linux")) {
             sync_file(&tmp)?;
