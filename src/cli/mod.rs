@@ -3,6 +3,8 @@
 //! status; only failures of the tool itself (a file it cannot write) are errors.
 
 pub mod args;
+#[cfg(test)]
+mod artifacts;
 mod explain;
 mod export;
 mod ingest;
