@@ -319,7 +319,7 @@ pub fn ingest(
 
 /// What every check shares.
 struct CheckEnv<'a> {
-    schema: &'a Schema,
+    schema: &'static Schema,
     ctx: &'a Context,
     limits: &'a Limits,
     /// (hash, file name) of every file in the ledger.

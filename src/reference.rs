@@ -104,11 +104,11 @@ pub enum Area {
 
 impl Area {
     /// The stable code stored in the data: `Global`, a region name, or ISO alpha-3.
-    pub fn code(&self) -> String {
+    pub fn code(&self) -> &str {
         match self {
-            Area::Global => "Global".to_string(),
-            Area::Region(r) => r.clone(),
-            Area::Country(c) => c.clone(),
+            Area::Global => "Global",
+            Area::Region(r) => r,
+            Area::Country(c) => c,
         }
     }
 }
@@ -172,6 +172,11 @@ impl Reference {
 
     pub fn area(&self, text: &str) -> Option<Area> {
         crate::text::with_compact(text, |k| self.index.get(k).cloned())
+    }
+
+    /// The code of the area `text` names, borrowed from the reference data.
+    pub fn area_code(&self, text: &str) -> Option<&str> {
+        crate::text::with_compact(text, |k| self.index.get(k).map(Area::code))
     }
 
     pub fn country(&self, iso3: &str) -> Option<&Country> {

@@ -23,6 +23,10 @@ const HEADER_SEARCH_ROWS: usize = 30;
 /// Longer cells are not taken for column titles.
 const MAX_TITLE_BYTES: usize = 120;
 
+/// Text of a value: a code borrowed from the schema or the reference data,
+/// which live as long as the program, or text of the submission's own.
+pub type Str = std::borrow::Cow<'static, str>;
+
 /// A typed value of one field.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -31,15 +35,15 @@ pub enum FieldValue {
     Int(i64),
     Date(NaiveDate),
     /// Text, or the code of a coded field.
-    Text(String),
+    Text(Str),
     /// The codes or items of a list field, in the order given, without repeats.
-    List(Vec<String>),
+    List(Vec<Str>),
 }
 
 impl FieldValue {
     pub fn text(&self) -> Option<&str> {
         match self {
-            FieldValue::Text(s) => Some(s),
+            FieldValue::Text(s) => Some(s.as_ref()),
             _ => None,
         }
     }
@@ -90,7 +94,7 @@ impl Record {
         }
     }
 
-    pub fn list(&self, field: &str) -> &[String] {
+    pub fn list(&self, field: &str) -> &[Str] {
         match self.get(field) {
             Some(FieldValue::List(l)) => l,
             _ => &[],
@@ -193,7 +197,11 @@ impl Context {
 }
 
 /// Checks a workbook against the schema.
-pub fn validate(wb: &Workbook, schema: &Schema, ctx: &Context) -> (Submission, Vec<Finding>) {
+pub fn validate(
+    wb: &Workbook,
+    schema: &'static Schema,
+    ctx: &Context,
+) -> (Submission, Vec<Finding>) {
     let mut v = Validator {
         schema,
         ctx,
@@ -217,7 +225,7 @@ struct At<'a> {
 }
 
 struct Validator<'a> {
-    schema: &'a Schema,
+    schema: &'static Schema,
     ctx: &'a Context,
     json: bool,
     findings: Vec<Finding>,
@@ -552,21 +560,25 @@ impl<'a> Validator<'a> {
         let err = |code: &'static str, place: Place| Finding::new(code, place).value(text.as_ref());
         match field.kind {
             FieldType::Text | FieldType::Id | FieldType::Ref => {
-                let n = text.chars().count();
-                if let Some(max) = field.max_len.filter(|m| n > *m) {
+                // A character takes one to four bytes: the byte length mostly
+                // settles both checks without counting characters.
+                let may_be_long = field.max_len.is_some_and(|m| text.len() > m);
+                let may_be_short = field.warn_below.is_some_and(|m| text.len() < 4 * m);
+                let n = (may_be_long || may_be_short).then(|| text.chars().count());
+                if let Some((n, max)) = n.zip(field.max_len).filter(|(n, m)| n > m) {
                     self.findings.push(
                         err("too-long", self.place(at))
                             .detail(format!("{n} characters"))
                             .expected(format!("at most {max} characters")),
                     );
-                } else if let Some(min) = field.warn_below.filter(|m| n < *m) {
+                } else if let Some((n, min)) = n.zip(field.warn_below).filter(|(n, m)| n < m) {
                     self.findings.push(
                         err("too-short", self.place(at))
                             .detail(format!("{n} characters"))
                             .expected(format!("at least {min} characters")),
                     );
                 }
-                Some(FieldValue::Text(text.into_owned()))
+                Some(FieldValue::Text(Str::Owned(text.into_owned())))
             }
             FieldType::Code => {
                 let vocab = field.vocabulary.as_deref().unwrap_or_default();
@@ -631,7 +643,7 @@ impl<'a> Validator<'a> {
             }
             FieldType::Email => {
                 if cells::is_email(&text) {
-                    Some(FieldValue::Text(text.into_owned()))
+                    Some(FieldValue::Text(Str::Owned(text.into_owned())))
                 } else {
                     self.findings.push(
                         err("email-invalid", self.place(at))
@@ -641,7 +653,7 @@ impl<'a> Validator<'a> {
                 }
             }
             FieldType::Url => match cells::check_url(&text) {
-                Ok(()) => Some(FieldValue::Text(text.into_owned())),
+                Ok(()) => Some(FieldValue::Text(Str::Owned(text.into_owned()))),
                 Err(fix) => {
                     self.findings.push(
                         err("url-invalid", self.place(at))
@@ -700,7 +712,7 @@ impl<'a> Validator<'a> {
     }
 
     /// The code a value names in a vocabulary, or a finding with suggestions.
-    fn code(&mut self, vocab: &str, text: &str, at: &At) -> Option<String> {
+    fn code(&mut self, vocab: &str, text: &str, at: &At) -> Option<Str> {
         match self.schema.lookup(vocab, text) {
             Some((term, m)) => {
                 if m == crate::schema::Match::Spelling && term.code != text {
@@ -710,7 +722,7 @@ impl<'a> Validator<'a> {
                             .detail(format!("read as {}", term.code)),
                     );
                 }
-                Some(term.code.clone())
+                Some(Str::Borrowed(&term.code))
             }
             None => {
                 self.findings.push(
@@ -724,23 +736,26 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn list(&mut self, field: &FieldDef, text: &str, at: &At) -> Vec<String> {
+    fn list(&mut self, field: &FieldDef, text: &str, at: &At) -> Vec<Str> {
         let schema = self.schema;
         let reference = Reference::current();
-        let resolve = |item: &str| -> Option<(String, bool)> {
+        let resolve = |item: &str| -> Option<(Str, bool)> {
             if let Some(vocab) = &field.vocabulary {
                 return schema.lookup(vocab, item).map(|(t, m)| {
                     (
-                        t.code.clone(),
+                        Str::Borrowed(&t.code),
                         m == crate::schema::Match::Spelling && t.code != item,
                     )
                 });
             }
+            let owned = |c: String| (Str::Owned(c), false);
             match field.item {
-                Some(ItemKind::Sdg) => cells::parse_sdg(item).map(|c| (c, false)),
-                Some(ItemKind::Tunis) => cells::parse_tunis(item).map(|c| (c, false)),
-                Some(ItemKind::Country) => reference.area(item).map(|a| (a.code(), false)),
-                Some(ItemKind::Text) | None => Some((item.to_string(), false)),
+                Some(ItemKind::Sdg) => cells::parse_sdg(item).map(owned),
+                Some(ItemKind::Tunis) => cells::parse_tunis(item).map(owned),
+                Some(ItemKind::Country) => {
+                    reference.area_code(item).map(|c| (Str::Borrowed(c), false))
+                }
+                Some(ItemKind::Text) | None => Some(owned(item.to_string())),
             }
         };
         let text_list = field.item == Some(ItemKind::Text);
@@ -753,7 +768,7 @@ impl<'a> Validator<'a> {
             }
             resolve(s)
         });
-        let mut out: Vec<String> = Vec::new();
+        let mut out: Vec<Str> = Vec::with_capacity(items.len());
         for (item, resolved) in items {
             match resolved {
                 Some((code, spelled)) => {
@@ -998,7 +1013,7 @@ impl FileReport {
 /// Reads and validates one file (or folder of CSV files).
 pub fn check_path(
     path: &std::path::Path,
-    schema: &Schema,
+    schema: &'static Schema,
     ctx: &Context,
     limits: &crate::read::Limits,
 ) -> FileReport {
@@ -1008,7 +1023,12 @@ pub fn check_path(
 }
 
 /// Validates what reading gave.
-pub fn report(file: String, read: crate::read::Read, schema: &Schema, ctx: &Context) -> FileReport {
+pub fn report(
+    file: String,
+    read: crate::read::Read,
+    schema: &'static Schema,
+    ctx: &Context,
+) -> FileReport {
     let mut findings = read.findings;
     let Some(wb) = read.workbook else {
         return FileReport {
