@@ -182,3 +182,30 @@ fn the_file_size_limit_is_named() {
         "{f:?}"
     );
 }
+
+#[test]
+fn the_cell_length_limit_counts_characters_not_bytes() {
+    let read = |text: &str| {
+        let row = format!(
+            r#"<row r="1">{}</row>"#,
+            crate::common::raw_cell("B1", text)
+        );
+        let bytes = crate::common::raw_xlsx(&row, &[]);
+        let all = |_: &str| true;
+        read_bytes(&bytes, Some("xlsx"), &Limits::default(), &all)
+    };
+    // 20,000 characters in 40,000 bytes: within the limit of 32,767 characters.
+    let fits = read(&"é".repeat(20_000));
+    assert!(fits.workbook.is_some(), "{:?}", fits.findings);
+    let long = read(&"é".repeat(40_000));
+    let f = &long.findings[0];
+    assert_eq!(f.code, "limit-exceeded");
+    assert!(
+        f.detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("characters in a cell"),
+        "{f:?}"
+    );
+    assert_eq!(f.place.cell.as_deref(), Some("B1"));
+}

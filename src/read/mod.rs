@@ -37,7 +37,11 @@ impl Value {
     pub fn is_blank(&self) -> bool {
         match self {
             Value::Empty => true,
-            Value::Text(s) => s.trim().is_empty(),
+            // Most text starts with a visible ASCII character: no need to trim.
+            Value::Text(s) => match s.as_bytes().first() {
+                Some(b) if b.is_ascii_graphic() => false,
+                _ => s.trim().is_empty(),
+            },
             _ => false,
         }
     }
@@ -296,7 +300,10 @@ impl<'a> SheetBuilder<'a> {
             )
             .place(&self.name));
         }
-        if let Value::Text(s) = &value {
+        // A character is at least a byte: a short text needs no count.
+        if let Value::Text(s) = &value
+            && s.len() as u64 > l.max_cell_chars
+        {
             let n = s.chars().count() as u64;
             if n > l.max_cell_chars {
                 return Err(limits::exceeded(
@@ -315,13 +322,14 @@ impl<'a> SheetBuilder<'a> {
 
     pub fn finish(self) -> Sheet {
         let height = self.cells.iter().map(|c| c.0 + 1).max().unwrap_or(0) as usize;
-        let mut rows: Vec<Vec<Value>> = vec![Vec::new(); height];
+        // Each row is made once at its width, not grown cell by cell.
+        let mut widths = vec![0usize; height];
+        for &(r, c, _) in &self.cells {
+            widths[r as usize] = widths[r as usize].max(c as usize + 1);
+        }
+        let mut rows: Vec<Vec<Value>> = widths.into_iter().map(|w| vec![Value::Empty; w]).collect();
         for (r, c, v) in self.cells {
-            let row = &mut rows[r as usize];
-            if row.len() <= c as usize {
-                row.resize(c as usize + 1, Value::Empty);
-            }
-            row[c as usize] = v;
+            rows[r as usize][c as usize] = v;
         }
         Sheet {
             name: self.name,

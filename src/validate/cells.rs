@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::Str;
 use crate::text::fold;
 
 /// Why a text is not a date.
@@ -223,9 +224,9 @@ pub fn split_list<T>(
 }
 
 /// `SDG 9`, `Goal 9`, `9`, `ODD 9` -> `9`; `9.c`, `Target 9.c` -> `9.c`.
-pub fn parse_sdg(text: &str) -> Option<String> {
+pub fn parse_sdg(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
-        return (1..=17).contains(&n).then(|| n.to_string());
+        return (1..=17).contains(&n).then(|| number(n));
     }
     let folded = fold(text);
     let mut t = folded.as_str();
@@ -245,23 +246,22 @@ pub fn parse_sdg(text: &str) -> Option<String> {
         return None;
     }
     match target {
-        None => Some(g.to_string()),
         // `9.0` from a number cell means goal 9.
-        Some("0") => Some(g.to_string()),
+        None | Some("0") => Some(number(g)),
         Some(tg)
             if (tg.len() <= 2 && tg.chars().all(|c| c.is_ascii_digit()))
                 || (tg.len() == 1 && tg.chars().all(|c| c.is_ascii_lowercase())) =>
         {
-            Some(format!("{g}.{tg}"))
+            Some(Str::Owned(format!("{g}.{tg}")))
         }
         _ => None,
     }
 }
 
 /// `35`, `35(d)`, `35 (d)`, `para 35(d)`, `§ 35 d` -> `35` or `35(d)`.
-pub fn parse_tunis(text: &str) -> Option<String> {
+pub fn parse_tunis(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
-        return (1..=122).contains(&n).then(|| n.to_string());
+        return (1..=122).contains(&n).then(|| number(n));
     }
     // Not `fold`: it would drop the "(d)" as a hint.
     let folded = text.trim().to_lowercase();
@@ -287,20 +287,33 @@ pub fn parse_tunis(text: &str) -> Option<String> {
         }
     }
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let n: u32 = digits.parse().ok()?;
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let n: u32 = t[..digits].parse().ok()?;
     if !(1..=122).contains(&n) {
         return None;
     }
-    let rest = t[digits.len()..].trim_matches(|c| c == '(' || c == ')' || c == '.');
+    let rest = t[digits..].trim_matches(|c| c == '(' || c == ')' || c == '.');
     match rest {
-        "" | "0" => Some(n.to_string()),
-        r if r.len() == 1 && r.chars().all(|c| c.is_ascii_lowercase()) => Some(format!("{n}({r})")),
+        "" | "0" => Some(number(n)),
+        r if r.len() == 1 && r.chars().all(|c| c.is_ascii_lowercase()) => {
+            Some(Str::Owned(format!("{n}({r})")))
+        }
         _ => None,
     }
 }
 
 /// A cell of one to three digits, the common case of goals and paragraphs.
+/// `1` to `122` (the Tunis Agenda's paragraphs, and so every SDG) as text
+/// made once: most list items are such numbers.
+fn number(n: u32) -> Str {
+    static NUMBERS: std::sync::LazyLock<Vec<String>> =
+        std::sync::LazyLock::new(|| (0..=122).map(|n: u32| n.to_string()).collect());
+    match NUMBERS.get(n as usize) {
+        Some(s) => Str::Borrowed(s),
+        None => Str::Owned(n.to_string()),
+    }
+}
+
 fn small_number(text: &str) -> Option<u32> {
     let t = text.trim();
     (!t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))

@@ -473,6 +473,8 @@ impl<'a> Validator<'a> {
             }
         }
         let mut records = Vec::new();
+        let body = sheet.rows.len().saturating_sub(header + 1);
+        self.locs[si].reserve(body * def.fields.len());
         for r in header + 1..sheet.rows.len() {
             if sheet.rows[r].iter().all(Value::is_blank) {
                 continue;
@@ -749,9 +751,10 @@ impl<'a> Validator<'a> {
                 });
             }
             let owned = |c: String| (Str::Owned(c), false);
+            let code = |c: Str| (c, false);
             match field.item {
-                Some(ItemKind::Sdg) => cells::parse_sdg(item).map(owned),
-                Some(ItemKind::Tunis) => cells::parse_tunis(item).map(owned),
+                Some(ItemKind::Sdg) => cells::parse_sdg(item).map(code),
+                Some(ItemKind::Tunis) => cells::parse_tunis(item).map(code),
                 Some(ItemKind::Country) => {
                     reference.area_code(item).map(|c| (Str::Borrowed(c), false))
                 }
