@@ -57,11 +57,11 @@ pub struct Record {
     /// Values by field id, in the schema's field order; fields without a value
     /// are absent.
     #[serde(serialize_with = "as_map")]
-    pub values: Vec<(std::sync::Arc<str>, FieldValue)>,
+    pub values: Vec<(&'static str, FieldValue)>,
 }
 
 fn as_map<S: serde::Serializer>(
-    values: &[(std::sync::Arc<str>, FieldValue)],
+    values: &[(&'static str, FieldValue)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     s.collect_map(values.iter().map(|(k, v)| (k, v)))
@@ -332,7 +332,7 @@ impl<'a> Validator<'a> {
             .unwrap_or_default()
     }
 
-    fn form(&mut self, si: usize, def: &'a SheetDef, sheet: &'a Sheet) -> Record {
+    fn form(&mut self, si: usize, def: &'static SheetDef, sheet: &'a Sheet) -> Record {
         // field index -> (row, column of the value)
         let mut rows: HashMap<usize, (usize, usize)> = HashMap::new();
         for (r, row) in sheet.rows.iter().enumerate() {
@@ -387,7 +387,7 @@ impl<'a> Validator<'a> {
                     };
                     self.locs[si][fi] = Some(at);
                     if let Some(v) = self.value(field, sheet.cell(r, c), &at) {
-                        record.values.push((field.id.clone(), v));
+                        record.values.push((&field.id, v));
                     }
                 }
                 None if field.required => self.findings.push(
@@ -407,7 +407,7 @@ impl<'a> Validator<'a> {
         record
     }
 
-    fn table(&mut self, si: usize, def: &'a SheetDef, sheet: &'a Sheet) -> Vec<Record> {
+    fn table(&mut self, si: usize, def: &'static SheetDef, sheet: &'a Sheet) -> Vec<Record> {
         let Some(header) = self.header_row(si, sheet) else {
             self.findings.push(
                 Finding::new("header-missing", Place::sheet(&sheet.name)).expected(format!(
@@ -498,7 +498,7 @@ impl<'a> Validator<'a> {
                 };
                 self.locs[si].push(Some(at));
                 if let Some(v) = self.value(field, sheet.cell(r, c), &at) {
-                    record.values.push((field.id.clone(), v));
+                    record.values.push((&field.id, v));
                 }
             }
             self.rules(si, def, index, &record);
