@@ -207,6 +207,129 @@ impl Book {
         }
         wb.save_to_buffer().unwrap()
     }
+
+    /// The same cells as an xlsb workbook (BIFF12 records, MS-XLSB), written
+    /// by hand: no tool here writes xlsb. Dates carry a date style, as Excel
+    /// saves them.
+    pub fn xlsb(&self) -> Vec<u8> {
+        let mut workbook = Vec::new();
+        record(&mut workbook, 0x0083, &[]); // BrtBeginBook
+        record(&mut workbook, 0x008F, &[]); // BrtBeginBundleShs
+        let mut rels = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+        );
+        let mut sheets: Vec<(String, Vec<u8>)> = Vec::new();
+        for (i, (name, rows)) in self.sheets.iter().enumerate() {
+            let n = i + 1;
+            let mut body = Vec::new();
+            body.extend(0u32.to_le_bytes()); // visible
+            body.extend((n as u32).to_le_bytes());
+            body.extend(wide(&format!("rId{n}")));
+            body.extend(wide(name));
+            record(&mut workbook, 0x009C, &body); // BrtBundleSh
+            rels.push_str(&format!(
+                r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.bin"/>"#
+            ));
+            sheets.push((format!("xl/worksheets/sheet{n}.bin"), xlsb_sheet(rows)));
+        }
+        rels.push_str("</Relationships>");
+        record(&mut workbook, 0x0090, &[]); // BrtEndBundleShs
+        record(&mut workbook, 0x0084, &[]); // BrtEndBook
+        // Two cell formats: general, and the built-in date format 14.
+        let mut styles = Vec::new();
+        record(&mut styles, 0x0269, &2u32.to_le_bytes()); // BrtBeginCellXFs
+        for fmt in [0u16, 14] {
+            let mut xf = vec![0u8; 16];
+            xf[2..4].copy_from_slice(&fmt.to_le_bytes());
+            record(&mut styles, 0x002F, &xf); // BrtXF
+        }
+        record(&mut styles, 0x026A, &[]); // BrtEndCellXFs
+        let content_types = br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/></Types>"#;
+        let root_rels = br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>"#;
+        let mut parts: Vec<(&str, &[u8])> = vec![
+            ("[Content_Types].xml", content_types),
+            ("_rels/.rels", root_rels),
+            ("xl/workbook.bin", &workbook),
+            ("xl/_rels/workbook.bin.rels", rels.as_bytes()),
+            ("xl/styles.bin", &styles),
+        ];
+        parts.extend(sheets.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
+        zip(&parts)
+    }
+}
+
+/// One worksheet's records: dimensions, then a row header and its cells per row.
+fn xlsb_sheet(rows: &[Vec<C>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    record(&mut out, 0x0081, &[]); // BrtBeginSheet
+    let width = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let mut dim = Vec::new();
+    for v in [0, rows.len().max(1) - 1, 0, width - 1] {
+        dim.extend((v as u32).to_le_bytes());
+    }
+    record(&mut out, 0x0094, &dim); // BrtWsDim
+    record(&mut out, 0x0091, &[]); // BrtBeginSheetData
+    for (r, row) in rows.iter().enumerate() {
+        record(&mut out, 0x0000, &(r as u32).to_le_bytes()); // BrtRowHdr
+        for (c, v) in row.iter().enumerate() {
+            let mut cell = (c as u32).to_le_bytes().to_vec();
+            match v {
+                C::S(t) => {
+                    cell.extend([0, 0, 0, 0]);
+                    cell.extend(wide(t));
+                    record(&mut out, 0x0006, &cell); // BrtCellSt
+                }
+                C::N(n) => {
+                    cell.extend([0, 0, 0, 0]);
+                    cell.extend(n.to_le_bytes());
+                    record(&mut out, 0x0005, &cell); // BrtCellReal
+                }
+                C::D(y, m, d) => {
+                    let date = chrono::NaiveDate::from_ymd_opt(*y as i32, *m as u32, *d as u32);
+                    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+                    let serial = (date.unwrap() - epoch.unwrap()).num_days() as f64;
+                    cell.extend([1, 0, 0, 0]); // the date format
+                    cell.extend(serial.to_le_bytes());
+                    record(&mut out, 0x0005, &cell);
+                }
+                C::Blank => {}
+            }
+        }
+    }
+    record(&mut out, 0x0092, &[]); // BrtEndSheetData
+    record(&mut out, 0x0082, &[]); // BrtEndSheet
+    out
+}
+
+/// A BIFF12 record: its type and length as 7-bit groups, then its body.
+fn record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+    if typ < 0x80 {
+        out.push(typ as u8);
+    } else {
+        out.push((typ as u8 & 0x7F) | 0x80);
+        out.push((typ >> 7) as u8);
+    }
+    let mut len = body.len();
+    loop {
+        let b = (len & 0x7F) as u8;
+        len >>= 7;
+        if len == 0 {
+            out.push(b);
+            break;
+        }
+        out.push(b | 0x80);
+    }
+    out.extend_from_slice(body);
+}
+
+/// An XLWideString: a count of UTF-16 code units, then the units.
+fn wide(s: &str) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    for u in units {
+        out.extend(u.to_le_bytes());
+    }
+    out
 }
 
 /// 0-based (row, column) of `D7`.

@@ -433,6 +433,31 @@ fn the_valid_submission_has_no_errors_or_warnings() {
 }
 
 #[test]
+fn an_xlsb_workbook_reads_as_its_xlsx_twin() {
+    let dir = tempdir();
+    let mut book = Book::valid();
+    // A mistake too, so that places are compared as well.
+    book.sheets[1].1[3][0] = s("A1");
+    let x = check(&write(dir.path(), "itu.xlsx", &book.xlsx()));
+    let b = check(&write(dir.path(), "itu.xlsb", &book.xlsb()));
+    assert!(b.readable, "{:#?}", b.findings);
+    assert_eq!(b.container.map(|c| c.name()), Some("xlsb"));
+    let summary = |r: &FileReport| -> Vec<(String, String)> {
+        r.findings
+            .iter()
+            .map(|f| (f.code.to_string(), place_of(f)))
+            .collect()
+    };
+    assert!(!x.findings.is_empty());
+    assert_eq!(summary(&b), summary(&x));
+    assert_eq!(b.understood, x.understood);
+    assert_eq!(
+        b.submission.map(|s| s.sheets.len()),
+        x.submission.map(|s| s.sheets.len())
+    );
+}
+
+#[test]
 fn what_people_type_is_understood() {
     // Labels in French, a date typed day first, numbers typed as text, a merged-away
     // title row, trailing spaces: all accepted as the values they mean.

@@ -118,6 +118,28 @@ proptest! {
         }
         check(&rezip(&parts), name.rsplit('.').next().unwrap_or(""));
     }
+
+    #[test]
+    fn damaged_records_inside_an_xlsb(
+        part in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut parts = unzip(&crate::common::Book::valid().xlsb());
+        let i = part.index(parts.len());
+        let target = &mut parts[i].1;
+        if !target.is_empty() {
+            for (at, b) in edits {
+                let j = at.index(target.len());
+                target[j] = b;
+            }
+            if truncate {
+                target.truncate(cut.index(target.len()));
+            }
+        }
+        check(&rezip(&parts), "xlsb");
+    }
 }
 
 #[test]
