@@ -179,6 +179,7 @@ pub fn ingest(
         };
         let stored = c.stored.clone().map_err(anyhow::Error::msg)?;
         let earlier = (!known.insert(c.sha256.clone())).then(|| c.sha256.clone());
+        let can_accept = acceptable(&report, &c.attributed);
         let Attributed {
             recognized,
             name,
@@ -214,7 +215,7 @@ pub fn ingest(
             });
             continue;
         }
-        if !acceptable(&report, &entry) {
+        if !can_accept {
             summary.rejected += 1;
             for code in report
                 .findings
@@ -401,13 +402,12 @@ fn check(path: &Path, env: &CheckEnv) -> Checked {
     drop(bytes);
     let mut report = crate::validate::report(checked.file.clone(), read, schema, env.ctx);
     checked.attributed = attribute(&mut report, env.register);
+    // Only the tables are kept of the validated records, and only if the
+    // file can be accepted.
+    let sub = report.submission.take();
     let organization = checked.attributed.recognized.as_ref().map(Recognized::id);
-    if let (Some(sub), Some(organization), Some(_)) = (
-        report.submission.take(),
-        organization,
-        checked.attributed.year,
-    ) && report.readable
-        && report.counts.errors == 0
+    if acceptable(&report, &checked.attributed)
+        && let (Some(sub), Some(organization)) = (sub, organization)
     {
         let mut builder = Builder::default();
         let meta = Meta {
@@ -463,11 +463,11 @@ fn attribute(report: &mut FileReport, register: &Register) -> Attributed {
 }
 
 /// Whether a new file can become its organization's submission.
-fn acceptable(report: &FileReport, entry: &Entry) -> bool {
+fn acceptable(report: &FileReport, attributed: &Attributed) -> bool {
     report.readable
         && report.counts.errors == 0
-        && entry.organization.is_some()
-        && entry.year.is_some()
+        && attributed.recognized.is_some()
+        && attributed.year.is_some()
 }
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {

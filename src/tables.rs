@@ -553,6 +553,27 @@ mod tests {
         assert_eq!(y, [Some("a"), None, Some("b"), None, None, None]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn texts_give_back_what_they_were_given(
+            a in proptest::collection::vec(proptest::option::of(".{0,12}"), 0..40),
+            b in proptest::collection::vec(proptest::option::of(".{0,12}"), 0..40),
+            pad in 0usize..5,
+        ) {
+            let mut t: Texts = a.iter().map(Option::as_deref).collect();
+            t.extend_from(&b.iter().map(Option::as_deref).collect());
+            t.pad(t.len() + pad);
+            let want: Vec<Option<&str>> = a
+                .iter()
+                .chain(&b)
+                .map(Option::as_deref)
+                .chain(std::iter::repeat_n(None, pad))
+                .collect();
+            let got: Vec<Option<&str>> = t.iter().collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn append_aligns_columns_by_name() {
         let mut a = Table::new("a", vec![("x".into(), Data::Int(vec![Some(1)]))]);
