@@ -345,16 +345,7 @@ fn from_frame(name: &str, df: &DataFrame) -> PolarsResult<Table> {
     let mut columns = Vec::new();
     for col in df.columns() {
         let data = match col.dtype() {
-            DataType::String => {
-                let s = col.str()?;
-                let mut t = Texts::default();
-                t.ends.reserve(s.len());
-                t.missing.reserve(s.len());
-                for v in s.iter() {
-                    t.push(v);
-                }
-                Data::Text(t)
-            }
+            DataType::String => Data::Text(col.str()?.iter().collect()),
             DataType::Boolean => Data::Bool(col.bool()?.iter().collect()),
             DataType::Date => {
                 let days = col.cast(&DataType::Int32)?;
