@@ -30,19 +30,25 @@ pub fn markdown(schema: &Schema) -> String {
             out,
             "{} Sheet {req}; {layout}. Also named: {}.\n",
             label_in(&sheet.help, "en"),
-            other_names(&sheet.labels, &sheet.aliases)
+            other_names(schema, &sheet.labels, &sheet.aliases)
         );
         let _ = writeln!(
             out,
-            "| field | label (en / fr / es) | type | required | rules |\n|---|---|---|---|---|"
+            "| field | label ({}) | also read ({}) | type | required | rules |\n|---|---|---|---|---|---|",
+            schema.languages.join(" / "),
+            schema.title_languages.join(" / ")
         );
         for f in &sheet.fields {
-            let labels: Vec<&str> = schema.languages.iter().map(|l| f.label(l)).collect();
+            let in_langs = |langs: &[String]| -> String {
+                let labels: Vec<&str> = langs.iter().map(|l| f.label(l)).collect();
+                labels.join(" / ")
+            };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} | {} |",
                 f.id,
-                labels.join(" / "),
+                in_langs(&schema.languages),
+                in_langs(&schema.title_languages),
                 type_name(f),
                 if f.required { "yes" } else { "no" },
                 rules(f)
@@ -97,10 +103,20 @@ pub fn markdown(schema: &Schema) -> String {
     out
 }
 
-fn other_names(labels: &crate::schema::Labels, aliases: &[String]) -> String {
-    let mut names: Vec<String> = labels.values().cloned().collect();
-    names.extend(aliases.iter().cloned());
-    names.dedup();
+/// Every name of a sheet: its labels in the schema's order of languages, then
+/// its other accepted names, each once.
+fn other_names(schema: &Schema, labels: &crate::schema::Labels, aliases: &[String]) -> String {
+    let ordered = schema
+        .languages
+        .iter()
+        .chain(&schema.title_languages)
+        .filter_map(|l| labels.get(l));
+    let mut names: Vec<&str> = Vec::new();
+    for n in ordered.chain(labels.values()).chain(aliases) {
+        if !names.contains(&n.as_str()) {
+            names.push(n);
+        }
+    }
     names.join(", ")
 }
 

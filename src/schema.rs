@@ -22,7 +22,11 @@ pub type Labels = BTreeMap<String, String>;
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     pub version: String,
+    /// Languages of the template, the help and the findings.
     pub languages: Vec<String>,
+    /// Languages in which sheet and column titles are also recognized.
+    #[serde(default)]
+    pub title_languages: Vec<String>,
     pub sheets: Vec<SheetDef>,
     pub vocabularies: BTreeMap<String, Vocabulary>,
     #[serde(skip)]
@@ -200,6 +204,11 @@ impl Schema {
 
     fn check(&self) -> Result<(), String> {
         for sheet in &self.sheets {
+            for lang in self.languages.iter().chain(&self.title_languages) {
+                if !sheet.labels.contains_key(lang) {
+                    return Err(format!("{}: no label in {lang}", sheet.id));
+                }
+            }
             for rule in &sheet.rules {
                 for f in rule.fields() {
                     if !sheet.fields.iter().any(|x| &*x.id == f) {
@@ -243,7 +252,7 @@ impl Schema {
                     }
                     _ => {}
                 }
-                for lang in &self.languages {
+                for lang in self.languages.iter().chain(&self.title_languages) {
                     if !field.labels.contains_key(lang) {
                         return Err(format!("{place}: no label in {lang}"));
                     }

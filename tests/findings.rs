@@ -553,3 +553,35 @@ fn sheets_and_columns_are_found_in_any_language_and_order() {
     );
     assert_eq!(report.understood.unwrap().actions, 2);
 }
+
+#[test]
+fn titles_in_arabic_chinese_and_russian_are_read() {
+    let schema = Schema::current();
+    let english = check(&write(tempdir().path(), "f.xlsx", &Book::valid().xlsx())).understood;
+    for lang in ["ar", "zh", "ru"] {
+        let mut book = Book::valid();
+        for (name, rows) in book.sheets.iter_mut() {
+            let Some(def) = schema.sheets.iter().find(|d| d.label("en") == name) else {
+                continue;
+            };
+            *name = def.labels[lang].clone();
+            // Every cell holding a column title or a form label, translated.
+            for cell in rows.iter_mut().flatten() {
+                let C::S(text) = cell else { continue };
+                let bare = text.trim_end_matches('*').trim();
+                if let Some(f) = def.fields.iter().find(|f| f.label("en") == bare) {
+                    *text = f.labels[lang].clone();
+                }
+            }
+        }
+        let dir = tempdir();
+        let report = check(&write(dir.path(), "f.xlsx", &book.xlsx()));
+        assert_eq!(
+            (report.counts.errors, report.counts.warnings),
+            (0, 0),
+            "{lang}: {:#?}",
+            report.findings
+        );
+        assert_eq!(report.understood, english, "{lang}");
+    }
+}
