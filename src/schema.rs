@@ -151,7 +151,7 @@ pub struct Vocabulary {
     pub terms: Vec<Term>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Term {
     pub code: String,
     pub parent: Option<String>,
@@ -173,15 +173,25 @@ pub enum Match {
 
 #[derive(Debug, Default)]
 struct Index {
-    /// vocabulary -> code or label exactly as written -> term index; most cells
-    /// hold one of these, found without building a compact key
-    exact: HashMap<String, HashMap<String, usize>>,
-    /// vocabulary -> compact key -> term index
-    loose: HashMap<String, HashMap<String, usize>>,
+    /// vocabulary -> its terms and keys: one hash probe per coded value finds
+    /// everything a lookup needs.
+    vocabularies: HashMap<String, VocabularyIndex>,
     /// sheet index -> compact label -> field index
     fields: Vec<HashMap<String, usize>>,
     /// compact sheet name -> sheet index
     sheets: HashMap<String, usize>,
+}
+
+#[derive(Debug, Default)]
+struct VocabularyIndex {
+    /// The vocabulary's terms, in order (a copy, so that a lookup needs no
+    /// second map).
+    terms: Vec<Term>,
+    /// Code or label exactly as written -> term index; most cells hold one of
+    /// these, found without building a compact key.
+    exact: HashMap<String, usize>,
+    /// Compact key -> term index.
+    loose: HashMap<String, usize>,
 }
 
 impl Schema {
@@ -289,13 +299,15 @@ impl Schema {
     fn build_index(&self) -> Result<Index, String> {
         let mut index = Index::default();
         for (name, vocab) in &self.vocabularies {
-            let exact = index.exact.entry(name.clone()).or_default();
+            let vi = index.vocabularies.entry(name.clone()).or_default();
+            vi.terms = vocab.terms.clone();
+            let exact = &mut vi.exact;
             for (i, term) in vocab.terms.iter().enumerate() {
                 for key in std::iter::once(&term.code).chain(term.labels.values()) {
                     exact.entry(key.clone()).or_insert(i);
                 }
             }
-            let loose = index.loose.entry(name.clone()).or_default();
+            let loose = &mut vi.loose;
             for (i, term) in vocab.terms.iter().enumerate() {
                 let loose_keys = std::iter::once(&term.code)
                     .chain(term.labels.values())
@@ -365,18 +377,12 @@ impl Schema {
     /// Finds the term a value names: by code or label (any language), then by an
     /// accepted spelling.
     pub fn lookup(&self, vocabulary: &str, value: &str) -> Option<(&Term, Match)> {
-        let vocab = self.vocabularies.get(vocabulary)?;
+        let vi = self.index.vocabularies.get(vocabulary)?;
         let trimmed = value.trim();
-        if let Some(&i) = self
-            .index
-            .exact
-            .get(vocabulary)
-            .and_then(|m| m.get(trimmed))
-        {
-            return Some((&vocab.terms[i], Match::Exact));
+        if let Some(&i) = vi.exact.get(trimmed) {
+            return Some((&vi.terms[i], Match::Exact));
         }
-        let loose = self.index.loose.get(vocabulary)?;
-        let term = &vocab.terms[with_compact(trimmed, |k| loose.get(k).copied())?];
+        let term = &vi.terms[with_compact(trimmed, |k| vi.loose.get(k).copied())?];
         // One hash probe finds the term; whether it was named exactly (code or a
         // label, ignoring case) is then a few comparisons.
         let same = |k: &String| {
@@ -389,17 +395,14 @@ impl Schema {
 
     /// The closest codes to a value that matched nothing, best first.
     pub fn suggest(&self, vocabulary: &str, value: &str) -> Vec<String> {
-        let Some(loose) = self.index.loose.get(vocabulary) else {
-            return Vec::new();
-        };
-        let Some(vocab) = self.vocabularies.get(vocabulary) else {
+        let Some(vi) = self.index.vocabularies.get(vocabulary) else {
             return Vec::new();
         };
         crate::text::closest(
             &compact(value),
-            loose
+            vi.loose
                 .iter()
-                .map(|(k, &i)| (k.as_str(), vocab.terms[i].code.as_str())),
+                .map(|(k, &i)| (k.as_str(), vi.terms[i].code.as_str())),
             3,
         )
     }

@@ -7,13 +7,24 @@ use unicode_normalization::char::is_combining_mark;
 /// parenthesized hint (`Title * (required)`) dropped. Used to match labels.
 pub fn fold(s: &str) -> String {
     let s = strip_hint(s);
-    let mut out = String::with_capacity(s.len());
+    // Plain ASCII, the common case, needs no Unicode normalization.
+    if s.is_ascii() {
+        collapse(s.chars().map(|c| c.to_ascii_lowercase()), s.len())
+    } else {
+        let chars = s
+            .nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase);
+        collapse(chars, s.len())
+    }
+}
+
+/// The characters with runs of whitespace and `*` made one space, none at
+/// either end.
+fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut space = false;
-    for c in s
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-    {
+    for c in chars {
         if c.is_whitespace() || c == '*' {
             space = !out.is_empty();
         } else {
