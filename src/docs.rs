@@ -106,15 +106,10 @@ pub fn markdown(schema: &Schema) -> String {
 /// Every name of a sheet: its labels in the schema's order of languages, then
 /// its other accepted names, each once.
 fn other_names(schema: &Schema, labels: &crate::schema::Labels, aliases: &[String]) -> String {
-    let ordered = schema
-        .languages
-        .iter()
-        .chain(&schema.title_languages)
-        .filter_map(|l| labels.get(l));
-    let mut names: Vec<&str> = Vec::new();
-    for n in ordered.chain(labels.values()).chain(aliases) {
-        if !names.contains(&n.as_str()) {
-            names.push(n);
+    let mut names = schema.labels_in_order(labels);
+    for a in aliases {
+        if !names.contains(&a.as_str()) {
+            names.push(a);
         }
     }
     names.join(", ")

@@ -393,6 +393,23 @@ impl Schema {
         Some((term, if exact { Match::Exact } else { Match::Spelling }))
     }
 
+    /// A sheet's or field's labels in the order of the schema's languages
+    /// (English first), then any other, each once.
+    pub fn labels_in_order<'a>(&self, labels: &'a Labels) -> Vec<&'a str> {
+        let ordered = self
+            .languages
+            .iter()
+            .chain(&self.title_languages)
+            .filter_map(|l| labels.get(l));
+        let mut names: Vec<&str> = Vec::new();
+        for n in ordered.chain(labels.values()) {
+            if !names.contains(&n.as_str()) {
+                names.push(n);
+            }
+        }
+        names
+    }
+
     /// The closest codes to a value that matched nothing, best first.
     pub fn suggest(&self, vocabulary: &str, value: &str) -> Vec<String> {
         let Some(vi) = self.index.vocabularies.get(vocabulary) else {

@@ -585,3 +585,19 @@ fn titles_in_arabic_chinese_and_russian_are_read() {
         assert_eq!(report.understood, english, "{lang}");
     }
 }
+
+#[test]
+fn a_missing_sheet_is_named_in_english_first() {
+    let mut book = Book::valid();
+    book.sheets.retain(|(name, _)| name != "Actions");
+    let report = check(&write(tempdir().path(), "f.xlsx", &book.xlsx()));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "sheet-missing")
+        .unwrap();
+    assert_eq!(
+        f.expected.as_deref(),
+        Some("a sheet named Actions, Acciones, الإجراءات, 行动 or Действия")
+    );
+}

@@ -271,7 +271,7 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("sheet-missing", Place::default())
                             .value(def.label("en"))
-                            .expected(format!("a sheet named {}", names(&def.labels))),
+                            .expected(format!("a sheet named {}", names(self.schema, &def.labels))),
                     );
                 }
                 continue;
@@ -398,7 +398,10 @@ impl<'a> Validator<'a> {
                             ..Place::sheet(&sheet.name)
                         },
                     )
-                    .detail(format!("no row labelled {}", names(&field.labels))),
+                    .detail(format!(
+                        "no row labelled {}",
+                        names(self.schema, &field.labels)
+                    )),
                 ),
                 None => {}
             }
@@ -468,7 +471,10 @@ impl<'a> Validator<'a> {
                             ..Place::sheet(&sheet.name)
                         },
                     )
-                    .expected(format!("a column titled {}", names(&field.labels))),
+                    .expected(format!(
+                        "a column titled {}",
+                        names(self.schema, &field.labels)
+                    )),
                 );
             }
         }
@@ -959,14 +965,8 @@ impl<'a> Validator<'a> {
 }
 
 /// "Organization, Organisation or Organización".
-fn names(labels: &crate::schema::Labels) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for l in labels.values() {
-        if !seen.contains(&l.as_str()) {
-            seen.push(l);
-        }
-    }
-    match seen.as_slice() {
+fn names(schema: &Schema, labels: &crate::schema::Labels) -> String {
+    match schema.labels_in_order(labels).as_slice() {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
