@@ -394,6 +394,18 @@ pub fn raw_cell(r: &str, text: &str) -> String {
     format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
 }
 
+/// Runs a command that must succeed, and gives what it printed; when it fails,
+/// the assertion shows its stderr.
+pub fn succeed(cmd: &mut std::process::Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// `cstd` run from the repository root, on a fixed date and receipt time:
 /// findings such as "ends in the future", and the ledger, depend on them.
 pub fn cstd() -> std::process::Command {

@@ -6,34 +6,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{Book, cstd, repo, s, tempdir, write};
+use crate::common::{Book, cstd, repo, s, succeed, tempdir, write};
 
 fn ingest(store: &Path, paths: &[&Path]) -> String {
-    let out = cstd()
-        .arg("ingest")
-        .arg("--store")
-        .arg(store)
-        .args(paths)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeed(cstd().arg("ingest").arg("--store").arg(store).args(paths));
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn status(store: &Path) -> Value {
-    let out = cstd()
-        .args(["status", "--format", "json", "--store"])
-        .arg(store)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        cstd()
+            .args(["status", "--format", "json", "--store"])
+            .arg(store),
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -184,25 +168,23 @@ fn a_corrected_resubmission_replaces_the_earlier_one_which_stays_in_the_history(
 
     // The history keeps both; the export holds the one in force.
     let out_dir = dir.path().join("export");
-    let status = cstd()
-        .args(["export", "--year", "2026", "--format", "csv", "-o"])
-        .arg(&out_dir)
-        .arg("--store")
-        .arg(&store)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    succeed(
+        cstd()
+            .args(["export", "--year", "2026", "--format", "csv", "-o"])
+            .arg(&out_dir)
+            .arg("--store")
+            .arg(&store),
+    );
     let actions = std::fs::read_to_string(out_dir.join("actions.csv")).unwrap();
     assert_eq!(actions.lines().count(), 1 + 3, "{actions}");
     let parquet_dir = dir.path().join("parquet");
-    let status = cstd()
-        .args(["export", "--year", "2026", "--format", "parquet", "-o"])
-        .arg(&parquet_dir)
-        .arg("--store")
-        .arg(&store)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    succeed(
+        cstd()
+            .args(["export", "--year", "2026", "--format", "parquet", "-o"])
+            .arg(&parquet_dir)
+            .arg("--store")
+            .arg(&store),
+    );
     let submissions =
         cstd::tables::read_parquet("submissions", &parquet_dir.join("submissions.parquet"))
             .unwrap();
@@ -465,16 +447,8 @@ fn check_consistent(store: &Path) {
         }
     }
     assert!(generation.table(None, "findings").unwrap().is_some());
-    let out = cstd()
-        .args(["status", "--format", "json", "--store"])
-        .arg(store)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Status reads the store as a newcomer's next command would.
+    status(store);
 }
 
 fn copy_dir(from: &Path, to: &Path) {

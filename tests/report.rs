@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{Book, cstd, repo, s, tempdir, write};
+use crate::common::{Book, cstd, repo, s, succeed, tempdir, write};
 
 /// The PDF's text, page by page (pdftotext separates pages with form feeds).
 fn pages(pdf: &Path) -> Vec<String> {
@@ -25,12 +25,7 @@ fn pages(pdf: &Path) -> Vec<String> {
 
 /// Runs the main job on the examples into `out`; returns the report's path.
 fn run_examples(out: &Path) -> std::path::PathBuf {
-    let st = cstd().arg("run").arg("--output").arg(out).output().unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    let st = succeed(cstd().arg("run").arg("--output").arg(out));
     let stdout = String::from_utf8(st.stdout).unwrap();
     assert!(stdout.contains("Report for 2026:"), "{stdout}");
     out.join("2026/report.pdf")
@@ -189,17 +184,12 @@ fn the_same_store_and_template_give_the_same_bytes() {
     let dir = tempdir();
     let pdf = run_examples(dir.path());
     let first = std::fs::read(&pdf).unwrap();
-    let st = cstd()
-        .args(["report", "--year", "2026", "--output"])
-        .arg(dir.path())
-        .arg("--store")
-        .arg(dir.path().join("store"))
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
+    succeed(
+        cstd()
+            .args(["report", "--year", "2026", "--output"])
+            .arg(dir.path())
+            .arg("--store")
+            .arg(dir.path().join("store")),
     );
     assert_eq!(std::fs::read(&pdf).unwrap(), first);
 }
@@ -263,17 +253,12 @@ fn cyrillic_renders_and_a_missing_glyph_is_named_not_boxed() {
         .set("Organization", "B3", s("中国信息通信研究院"))
         .set("Organization", "B4", s("CAICT"));
     write(&inbox, "caict.xlsx", &zh.xlsx());
-    let out = cstd()
-        .arg("run")
-        .arg(&inbox)
-        .arg("--output")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        cstd()
+            .arg("run")
+            .arg(&inbox)
+            .arg("--output")
+            .arg(dir.path()),
     );
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no glyph for '中' (U+4E2D)"), "{err}");
@@ -358,17 +343,12 @@ fn a_fallback_font_beside_the_template_shows_what_noto_serif_lacks() {
         .set("Organization", "B4", s("AICTO"));
     write(&inbox, "aicto.xlsx", &ar.xlsx());
     // Without a fallback: the characters are named in a warning.
-    let out = cstd()
-        .arg("run")
-        .arg(&inbox)
-        .arg("--output")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        cstd()
+            .arg("run")
+            .arg(&inbox)
+            .arg("--output")
+            .arg(dir.path()),
     );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no glyph for 'ل'"),
@@ -393,19 +373,14 @@ fn a_fallback_font_beside_the_template_shows_what_noto_serif_lacks() {
         "DejaVu Sans (fonts-dejavu-core) is needed by this test; .ci/run installs it"
     );
     std::fs::copy(dejavu, template.join("fonts/DejaVuSans.ttf")).unwrap();
-    let out = cstd()
-        .args(["report", "--template"])
-        .arg(&template)
-        .arg("--output")
-        .arg(dir.path())
-        .arg("--store")
-        .arg(dir.path().join("store"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        cstd()
+            .args(["report", "--template"])
+            .arg(&template)
+            .arg("--output")
+            .arg(dir.path())
+            .arg("--store")
+            .arg(dir.path().join("store")),
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
