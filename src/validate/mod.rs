@@ -341,15 +341,16 @@ impl<'a> Validator<'a> {
             };
             let label = row[lc].display();
             let has_value = row.iter().skip(lc + 1).any(|v| !v.is_blank());
+            // Where the label is, should the row be ignored.
+            let at = At {
+                sheet,
+                layout: Layout::Form,
+                row: r,
+                col: lc,
+                column: &label,
+            };
             match self.schema.field_for_label(si, &label) {
                 Some(fi) if rows.contains_key(&fi) && has_value => {
-                    let at = At {
-                        sheet,
-                        layout: Layout::Form,
-                        row: r,
-                        col: lc,
-                        column: &label,
-                    };
                     self.findings.push(
                         Finding::new("row-ignored", self.place(&at))
                             .value(label.trim())
@@ -360,13 +361,6 @@ impl<'a> Validator<'a> {
                     rows.insert(fi, (r, lc + 1));
                 }
                 None if has_value => {
-                    let at = At {
-                        sheet,
-                        layout: Layout::Form,
-                        row: r,
-                        col: lc,
-                        column: &label,
-                    };
                     self.findings
                         .push(Finding::new("row-ignored", self.place(&at)).value(label.trim()));
                 }
