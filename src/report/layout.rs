@@ -304,28 +304,25 @@ fn show(ops: &mut Vec<Op>, font: &FontId, size: f32, x: f32, baseline: f32, item
 }
 
 fn rule(ops: &mut Vec<Op>, x1: f32, y_top: f32, x2: f32, thickness: f32) {
-    ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
     ops.push(Op::SetOutlineColor {
         col: rgb(0.0, 0.0, 0.0),
     });
+    stroke(ops, (x1, y_top), (x2, y_top), thickness);
+}
+
+/// A straight line from `from` to `to`, in points from the page's top left.
+fn stroke(ops: &mut Vec<Op>, from: (f32, f32), to: (f32, f32), thickness: f32) {
+    ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+    let p = |(x, y): (f32, f32)| LinePoint {
+        p: Point {
+            x: Pt(x),
+            y: Pt(PAGE_H - y),
+        },
+        bezier: false,
+    };
     ops.push(Op::DrawLine {
         line: Line {
-            points: vec![
-                LinePoint {
-                    p: Point {
-                        x: Pt(x1),
-                        y: Pt(PAGE_H - y_top),
-                    },
-                    bezier: false,
-                },
-                LinePoint {
-                    p: Point {
-                        x: Pt(x2),
-                        y: Pt(PAGE_H - y_top),
-                    },
-                    bezier: false,
-                },
-            ],
+            points: vec![p(from), p(to)],
             is_closed: false,
         },
     });
@@ -928,28 +925,7 @@ impl<'a> Layout<'a> {
 
 fn frame_sides(ops: &mut Vec<Op>, top: f32, bottom: f32) {
     for x in [LEFT, RIGHT] {
-        ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x),
-                            y: Pt(PAGE_H - top),
-                        },
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: Point {
-                            x: Pt(x),
-                            y: Pt(PAGE_H - bottom),
-                        },
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
+        stroke(ops, (x, top), (x, bottom), 0.8);
     }
 }
 
