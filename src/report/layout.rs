@@ -313,38 +313,35 @@ fn rule(ops: &mut Vec<Op>, x1: f32, y_top: f32, x2: f32, thickness: f32) {
 /// A straight line from `from` to `to`, in points from the page's top left.
 fn stroke(ops: &mut Vec<Op>, from: (f32, f32), to: (f32, f32), thickness: f32) {
     ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-    let p = |(x, y): (f32, f32)| LinePoint {
-        p: Point {
-            x: Pt(x),
-            y: Pt(PAGE_H - y),
-        },
-        bezier: false,
-    };
     ops.push(Op::DrawLine {
         line: Line {
-            points: vec![p(from), p(to)],
+            points: vec![point(from.0, from.1), point(to.0, to.1)],
             is_closed: false,
         },
     });
 }
 
-fn rect(ops: &mut Vec<Op>, x: f32, y_top: f32, w: f32, h: f32, col: Color) {
-    ops.push(Op::SetFillColor { col });
-    let p = |x: f32, y: f32| LinePoint {
+/// A point given from the page's top left, as PDF wants it: from the bottom left.
+fn point(x: f32, y_top: f32) -> LinePoint {
+    LinePoint {
         p: Point {
             x: Pt(x),
-            y: Pt(PAGE_H - y),
+            y: Pt(PAGE_H - y_top),
         },
         bezier: false,
-    };
+    }
+}
+
+fn rect(ops: &mut Vec<Op>, x: f32, y_top: f32, w: f32, h: f32, col: Color) {
+    ops.push(Op::SetFillColor { col });
     ops.push(Op::DrawPolygon {
         polygon: Polygon {
             rings: vec![PolygonRing {
                 points: vec![
-                    p(x, y_top),
-                    p(x + w, y_top),
-                    p(x + w, y_top + h),
-                    p(x, y_top + h),
+                    point(x, y_top),
+                    point(x + w, y_top),
+                    point(x + w, y_top + h),
+                    point(x, y_top + h),
                 ],
             }],
             mode: PaintMode::Fill,
