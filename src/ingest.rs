@@ -684,16 +684,14 @@ fn write_tables(
             })?;
         crate::store::sync_dir(&year_dir)?;
     }
-    let mut findings = match previous
+    let mut findings: Vec<Table> = previous
         .map(|p| p.table(None, "findings"))
         .transpose()?
         .flatten()
-    {
-        Some(t) => t,
-        None => Table::new("findings", Vec::new()),
-    };
-    findings.append(&new_findings);
-    crate::tables::write_parquet(&findings, &tables_dir.join("findings.parquet"))?;
+        .into_iter()
+        .collect();
+    findings.push(new_findings);
+    crate::tables::write_parquet_parts("findings", findings, &tables_dir.join("findings.parquet"))?;
     crate::tables::write_parquet(&files_table(ledger), &tables_dir.join("files.parquet"))?;
     crate::tables::write_parquet(
         &organizations_table(ledger, register),

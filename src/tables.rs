@@ -245,12 +245,6 @@ impl Table {
         }
     }
 
-    /// This table's rows followed by `other`'s; columns matched by name, a
-    /// column missing on one side filled with missing values.
-    pub fn append(&mut self, other: &Table) {
-        self.append_owned(other.clone());
-    }
-
     /// The rows whose value in the text column `name` passes `keep`.
     pub fn filter_text(&self, name: &str, keep: impl Fn(&str) -> bool) -> Table {
         let missing = Texts::default();
@@ -258,7 +252,7 @@ impl Table {
         self.filter(|r| values.get(r).is_some_and(&keep))
     }
 
-    /// Tables of the same name one after the other, as by [`Table::append`],
+    /// Tables of the same name one after the other, as by [`Table::append_owned`],
     /// with each column's room reserved once.
     pub fn concat(name: &str, parts: Vec<Table>) -> Table {
         let mut out = Table::new(name, Vec::new());
@@ -277,7 +271,8 @@ impl Table {
         out
     }
 
-    /// [`Table::append`], moving `other`'s values rather than copying them.
+    /// This table's rows followed by `other`'s, moved; columns matched by
+    /// name, a column missing on one side filled with missing values.
     pub fn append_owned(&mut self, other: Table) {
         let (h, oh) = (self.height(), other.height());
         for (name, data) in &other.columns {
@@ -569,8 +564,8 @@ mod tests {
     fn append_aligns_columns_by_name() {
         let mut a = Table::new("a", vec![("x".into(), Data::Int(vec![Some(1)]))]);
         let b = Table::new("a", vec![("y".into(), Data::Text(vec![Some("z")].into()))]);
-        a.append(&b);
-        a.append(&b);
+        a.append_owned(b.clone());
+        a.append_owned(b);
         assert_eq!(a.int("x").unwrap(), &[Some(1), None, None]);
         let y: Vec<Option<&str>> = a.text("y").unwrap().iter().collect();
         assert_eq!(y, [None, Some("z"), Some("z")]);
