@@ -31,7 +31,7 @@ fn main() {
             .collect();
         // Files received were written long before they are ingested: flush the
         // generated ones, so that the ingest does not pay for writing them.
-        cstd::store::sync_filesystem(&inbox).expect("sync");
+        cstd::durable::sync_filesystem(&inbox).expect("sync");
 
         let t = Instant::now();
         let cells: usize = files.iter().map(|f| calamine_read(f)).sum();
@@ -43,12 +43,10 @@ fn main() {
         let store = dir.join("store");
         let _ = std::fs::remove_dir_all(&store);
         reset_peak_memory();
-        let opts = Options {
-            store: store.clone(),
-            register: Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions/register.csv"),
-            received: "2026-11-28T09:00:00Z".into(),
-            wait: false,
-        };
+        let mut opts = Options::new(&store, "2026-11-28T09:00:00Z");
+        opts.register =
+            Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions/register.csv"));
+        opts.received = Some("2026-11-28T09:00:00Z".into());
         let t = Instant::now();
         let summary = ingest(std::slice::from_ref(&inbox), &opts, &Silent, |_| {}).expect("ingest");
         let took = t.elapsed();

@@ -26,19 +26,17 @@ fn main() {
         (0..orgs).into_par_iter().for_each(|i| {
             common::write_workbook(&inbox, i, 25);
         });
-        let opts = Options {
-            store: dir.join("store"),
-            register: Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions/register.csv"),
-            received: "2026-11-28T09:00:00Z".into(),
-            wait: false,
-        };
+        let mut opts = Options::new(&dir.join("store"), "2026-11-28T09:00:00Z");
+        opts.register =
+            Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("submissions/register.csv"));
+        opts.received = Some("2026-11-28T09:00:00Z".into());
         ingest(std::slice::from_ref(&inbox), &opts, &Silent, |_| {}).expect("ingest");
         let generation = Store::new(&opts.store).require_current().expect("store");
         let mut times: Vec<Duration> = Vec::new();
         let mut pages = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            let built = cstd::report::build(&generation, 2026, &template, &dir.join("out"))
+            let built = cstd::report::build(&generation, 2026, Some(&template), &dir.join("out"))
                 .expect("report");
             times.push(t.elapsed());
             pages = built.pages;

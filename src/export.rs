@@ -1,6 +1,6 @@
 //! Export: a year's tables, as they stand (the submissions in force), for
 //! analysts, in CSV, XLSX or Parquet. Text that a spreadsheet would run as a
-//! formula is neutralized in CSV and XLSX.
+//! formula is neutralized in CSV; a workbook's text cells are never run.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -56,20 +56,23 @@ pub fn write(
         Format::Csv => {
             for t in tables {
                 let path = dir.join(format!("{}.csv", t.name));
-                crate::store::write_atomic(&path, &csv_bytes(t)?)?;
+                crate::durable::write(&path, &csv_bytes(t)?)?;
                 written.push(path);
             }
         }
         Format::Parquet => {
             for t in tables {
                 let path = dir.join(format!("{}.parquet", t.name));
-                crate::tables::write_parquet(t, &path)?;
+                crate::durable::write_with(&path, crate::durable::Sync::Now, |f| {
+                    crate::tables::write_parquet(t, std::io::BufWriter::new(f))
+                        .map_err(|e| std::io::Error::other(format!("{e:#}")))
+                })?;
                 written.push(path);
             }
         }
         Format::Xlsx => {
             let path = dir.join(format!("cstd-{year}.xlsx"));
-            crate::store::write_atomic(&path, &xlsx_bytes(tables)?)?;
+            crate::durable::write(&path, &xlsx_bytes(tables)?)?;
             written.push(path);
         }
     }
@@ -122,7 +125,8 @@ pub fn xlsx_bytes(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
                 match d {
                     Data::Text(v) => {
                         if let Some(s) = v.get(r) {
-                            ws.write_string(row, c, neutralize(s).as_ref())?;
+                            // A text cell of a workbook is never run as a formula: kept as it is.
+                            ws.write_string(row, c, s)?;
                         }
                     }
                     Data::Int(v) => {

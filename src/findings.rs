@@ -134,6 +134,10 @@ pub struct Finding {
 }
 
 impl Finding {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// A finding of a catalogued kind. An unknown code is a programming error
     /// that the catalogue test catches, so it falls back to an error severity.
     pub fn new(code: &'static str, place: Place) -> Finding {

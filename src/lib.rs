@@ -13,11 +13,15 @@
 #![allow(clippy::result_large_err)]
 
 pub mod annotate;
+pub mod check;
 pub mod cli;
+pub mod config;
 pub mod docs;
+pub mod durable;
 pub mod export;
 pub mod findings;
 pub mod ingest;
+pub mod inputs;
 pub mod normalize;
 pub mod read;
 pub mod reference;

@@ -1,7 +1,9 @@
-//! The register of invited organizations (`submissions/register.csv`): who is
-//! expected to report, and how a submission's organization is recognized.
-//! Matching is by acronym, name or other names, ignoring accents, case and
-//! punctuation; an organization that matches nothing is new, never guessed.
+//! The register of invited organizations (`register.csv`): who is expected to
+//! report, how a submission's organization is recognized, and how the report
+//! names it. Matching is by acronym, name or other names, ignoring accents,
+//! case and punctuation; an organization that matches nothing is new, never
+//! guessed. A register of 41 organizations is built in (`data/register.csv`),
+//! for a secretariat that has none of its own yet.
 
 use std::path::Path;
 
@@ -22,6 +24,33 @@ pub struct Organization {
     /// Other names and acronyms, in any language, separated by `;`.
     #[serde(default)]
     pub other_names: String,
+    /// The article the name takes in running text: `the` (the default, when
+    /// empty) or `none`.
+    #[serde(default)]
+    pub article: String,
+    /// How the report names it after the first mention: the acronym the UN
+    /// uses (`DESA`); the `id` when empty; the full name when the same as it.
+    #[serde(default)]
+    pub short: String,
+}
+
+impl Organization {
+    /// The article before the full name, if any: `the`.
+    pub fn article(&self) -> Option<&str> {
+        match self.article.trim() {
+            "" => Some("the"),
+            a if a.eq_ignore_ascii_case("none") => None,
+            a => Some(a),
+        }
+    }
+
+    /// The name used after the first mention.
+    pub fn short(&self) -> &str {
+        match self.short.trim() {
+            "" => &self.id,
+            s => s,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -50,7 +79,15 @@ impl Recognized {
     }
 }
 
+/// The built-in register.
+pub const BUILTIN: &str = include_str!("../data/register.csv");
+
 impl Register {
+    /// The register built into the binary.
+    pub fn builtin() -> Register {
+        Register::parse(BUILTIN).unwrap_or_default()
+    }
+
     pub fn load(path: &Path) -> anyhow::Result<Register> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the register {}", path.display()))?;
@@ -82,6 +119,14 @@ impl Register {
         self.organizations.iter().find(|o| o.id == id)
     }
 
+    /// The organization one of whose names is exactly `name`, punctuation,
+    /// case and accents aside: a file named `escap.xlsx` is ESCAP's.
+    pub fn find(&self, name: &str) -> Option<&Organization> {
+        self.index
+            .get(&compact(name))
+            .map(|&i| &self.organizations[i])
+    }
+
     /// Recognizes an organization by its acronym, then its name.
     pub fn recognize(&self, acronym: Option<&str>, name: Option<&str>) -> Recognized {
         for key in [acronym, name].into_iter().flatten() {
@@ -89,10 +134,7 @@ impl Register {
                 return Recognized::Known(self.organizations[i].id.clone());
             }
         }
-        let id = acronym
-            .or(name)
-            .map(|a| a.trim().to_uppercase())
-            .unwrap_or_default();
+        let id = new_id(acronym.or(name).unwrap_or(""));
         let keys: Vec<(String, &str)> = self
             .organizations
             .iter()
@@ -118,12 +160,46 @@ impl Register {
     }
 }
 
+/// The key of an organization not in the register: its acronym's letters
+/// and digits, upper case, so that `N.F.`, `NF` and `n f` are one organization.
+pub fn new_id(acronym: &str) -> String {
+    let id: String = acronym
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
+    if id.is_empty() {
+        acronym.trim().to_string()
+    } else {
+        id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn register() -> Register {
-        Register::parse(include_str!("../submissions/register.csv")).unwrap()
+        Register::builtin()
+    }
+
+    #[test]
+    fn the_builtin_register_is_the_examples_register() {
+        let examples = Register::parse(include_str!("../submissions/register.csv")).unwrap();
+        assert_eq!(register().organizations, examples.organizations);
+        assert_eq!(register().organizations.len(), 41);
+        let desa = register().get("UNDESA").cloned().unwrap();
+        assert_eq!((desa.article(), desa.short()), (Some("the"), "DESA"));
+    }
+
+    #[test]
+    fn an_unregistered_acronym_is_one_organization_however_punctuated() {
+        let r = register();
+        let ids: Vec<String> = ["NF", "N.F.", "n f"]
+            .iter()
+            .map(|a| r.recognize(Some(a), None).id().to_string())
+            .collect();
+        assert_eq!(ids, ["NF", "NF", "NF"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::store::{Generation, Outcome};
+use crate::store::{Attribution, Generation, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -45,7 +45,13 @@ pub struct Row {
 pub struct FileState {
     pub file: String,
     pub outcome: &'static str,
+    /// When the secretariat received it.
     pub received: String,
+    /// When it was ingested.
+    pub ingested: String,
+    /// How its organization and year were known, when not from its content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributed_by: Option<&'static str>,
     /// The main reasons a rejected file was rejected.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
@@ -66,14 +72,20 @@ impl Status {
 }
 
 /// The state of a year (the latest in the store when `year` is None).
-pub fn status(generation: &Generation, year: Option<i64>) -> anyhow::Result<Status> {
+pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Result<Status> {
     let ledger = generation.ledger()?;
-    let register = generation.register()?;
     let year = year.or_else(|| ledger.years().last().copied());
+    let register = generation.register(year)?;
     let file_state = |e: &crate::store::Entry| FileState {
         file: e.file.clone(),
         outcome: e.outcome.as_str(),
         received: e.received.clone(),
+        ingested: e.ingested.clone(),
+        attributed_by: match e.attributed_by {
+            Attribution::Content => None,
+            Attribution::Path => Some("its file name or folder"),
+            Attribution::Secretariat => Some("the secretariat"),
+        },
         reasons: if e.outcome == Outcome::Rejected {
             e.top_errors.clone()
         } else {
@@ -112,8 +124,20 @@ pub fn status(generation: &Generation, year: Option<i64>) -> anyhow::Result<Stat
     }
     let mut rows = Vec::new();
     for (id, name, invited) in ids {
-        let files: Vec<&crate::store::Entry> = by_org.get(id.as_str()).cloned().unwrap_or_default();
+        let mut files: Vec<&crate::store::Entry> =
+            by_org.get(id.as_str()).cloned().unwrap_or_default();
+        files.sort_by(|a, b| a.received.cmp(&b.received));
         let current = files.iter().find(|e| e.outcome == Outcome::Accepted);
+        // The submission in force was last received when its content last came,
+        // a resend included.
+        let last_received = |e: &crate::store::Entry| {
+            files
+                .iter()
+                .filter(|f| f.sha256 == e.sha256)
+                .map(|f| f.received.clone())
+                .max()
+                .unwrap_or_else(|| e.received.clone())
+        };
         let (state, shown) = match current {
             Some(e) if e.counts.warnings > 0 => (State::AcceptedWithWarnings, Some(*e)),
             Some(e) => (State::Accepted, Some(*e)),
@@ -127,7 +151,7 @@ pub fn status(generation: &Generation, year: Option<i64>) -> anyhow::Result<Stat
             name,
             invited,
             state,
-            received: shown.map(|e| e.received.clone()),
+            received: shown.map(last_received),
             actions: current.map(|e| e.actions),
             warnings: current.map(|e| e.counts.warnings),
             files: files.iter().map(|e| file_state(e)).collect(),

@@ -2,8 +2,6 @@
 //! (Parquet in and out). Everything else in the project works on [`Table`], so
 //! a polars upgrade touches this file only.
 
-use std::path::Path;
-
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use polars::prelude::{
@@ -378,41 +376,41 @@ fn columns_of(parts: &[Table]) -> Vec<(&str, &Data)> {
     out
 }
 
-/// Writes a table as Parquet at `path`, atomically (a temporary file, then a rename).
-pub fn write_parquet(table: &Table, path: &Path) -> anyhow::Result<()> {
+/// Writes a table as Parquet into `w`.
+pub fn write_parquet(table: &Table, w: impl std::io::Write) -> anyhow::Result<()> {
     let mut df =
         to_frame(table).with_context(|| format!("table {} cannot be laid out", table.name))?;
-    write_atomically(path, |file| {
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Snappy)
-            .finish(&mut df)
-            .map(|_| ())
-    })
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Snappy)
+        .finish(&mut df)
+        .with_context(|| format!("table {} cannot be written", table.name))?;
+    Ok(())
 }
 
 /// Rows written to Parquet at a time: a row group.
 const BATCH_ROWS: usize = 256 * 1024;
 
-/// Writes tables of the same name as one Parquet table at `path`, as
+/// Writes tables of the same name as one Parquet table into `w`, as
 /// [`Table::concat`] would make it, a row group at a time: only one row group
-/// is ever held twice. Nothing is written when the parts have no columns.
-pub fn write_parquet_parts(name: &str, parts: Vec<Table>, path: &Path) -> anyhow::Result<()> {
-    write_parts(name, parts, path, BATCH_ROWS)
+/// is ever held twice. With no columns at all, an empty table is written.
+pub fn write_parquet_parts(
+    name: &str,
+    parts: Vec<Table>,
+    w: impl std::io::Write,
+) -> anyhow::Result<()> {
+    write_parts(name, parts, w, BATCH_ROWS)
 }
 
 fn write_parts(
     name: &str,
     parts: Vec<Table>,
-    path: &Path,
+    w: impl std::io::Write,
     batch_rows: usize,
 ) -> anyhow::Result<()> {
     let columns: Vec<(String, Data)> = columns_of(&parts)
         .into_iter()
         .map(|(n, d)| (n.to_string(), d.empty_like()))
         .collect();
-    if columns.is_empty() {
-        return Ok(());
-    }
     let shape = Table::new(name, columns);
     let laid_out = |batch: Vec<Table>| -> PolarsResult<DataFrame> {
         let mut all = vec![shape.clone()];
@@ -431,55 +429,37 @@ fn write_parts(
             b.push(part);
         }
     }
-    write_atomically(path, |file| {
+    let write = || -> PolarsResult<()> {
         let mut writer = None;
+        let mut w = Some(w);
         for batch in batches {
             let df = laid_out(batch)?;
-            let w = match &mut writer {
-                Some(w) => w,
+            let bw = match &mut writer {
+                Some(bw) => bw,
                 // Tables are written side by side on every core already.
                 None => writer.insert(
-                    ParquetWriter::new(file)
+                    ParquetWriter::new(w.take().expect("the sink is taken once"))
                         .with_compression(ParquetCompression::Snappy)
                         .set_parallel(false)
                         .batched(df.schema())?,
                 ),
             };
-            w.write_batch(&df)?;
+            bw.write_batch(&df)?;
         }
-        if let Some(w) = writer {
-            w.finish()?;
+        if let Some(bw) = writer {
+            bw.finish()?;
         }
         Ok(())
-    })
-    .with_context(|| format!("table {name} cannot be written"))
+    };
+    write().with_context(|| format!("table {name} cannot be written"))
 }
 
-/// Writes a file through `fill`, then syncs it and renames it into place.
-fn write_atomically(
-    path: &Path,
-    fill: impl FnOnce(&std::fs::File) -> PolarsResult<()>,
-) -> anyhow::Result<()> {
-    let tmp = path.with_extension("parquet.tmp");
-    {
-        let file = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        fill(&file).with_context(|| format!("cannot write {}", tmp.display()))?;
-    }
-    crate::store::sync_file(&tmp)?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move {} into place", path.display()))?;
-    Ok(())
-}
-
-/// Reads a Parquet file written by [`write_parquet`].
-pub fn read_parquet(name: &str, path: &Path) -> anyhow::Result<Table> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let df = ParquetReader::new(file)
+/// Reads a Parquet table written by [`write_parquet`], held in memory.
+pub fn read_parquet(name: &str, bytes: Vec<u8>) -> anyhow::Result<Table> {
+    let df = ParquetReader::new(std::io::Cursor::new(bytes))
         .finish()
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    from_frame(name, &df).with_context(|| format!("unexpected column types in {}", path.display()))
+        .context("not a readable Parquet file")?;
+    from_frame(name, &df).context("unexpected column types")
 }
 
 #[cfg(test)]
@@ -503,10 +483,9 @@ mod tests {
                 ("b".into(), Data::Bool(vec![None, Some(true), Some(false)])),
             ],
         );
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("t.parquet");
-        write_parquet(&t, &p).unwrap();
-        assert_eq!(read_parquet("t", &p).unwrap(), t);
+        let mut bytes = Vec::new();
+        write_parquet(&t, &mut bytes).unwrap();
+        assert_eq!(read_parquet("t", bytes).unwrap(), t);
     }
 
     #[test]
@@ -529,10 +508,9 @@ mod tests {
                 ],
             ),
         ];
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("t.parquet");
-        write_parts("t", parts.clone(), &p, 2).unwrap();
-        let back = read_parquet("t", &p).unwrap();
+        let mut bytes = Vec::new();
+        write_parts("t", parts.clone(), &mut bytes, 2).unwrap();
+        let back = read_parquet("t", bytes).unwrap();
         assert_eq!(back, Table::concat("t", parts));
         assert_eq!(back.height(), 6);
         let y: Vec<Option<&str>> = back.text("y").unwrap().iter().collect();

@@ -149,12 +149,34 @@ pub fn quote(value: &str) -> String {
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
+    let one_line = escape_control(&one_line).into_owned();
     if one_line.chars().count() <= MAX {
         one_line
     } else {
         let cut: String = one_line.chars().take(MAX).collect();
         format!("{cut}… ({} characters)", value.chars().count())
     }
+}
+
+/// Text safe to print on a terminal: control characters (a line break in a
+/// file name, an escape sequence in a cell) written as visible escapes, so
+/// that no value can forge a line of output or drive the terminal.
+pub fn escape_control(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c);
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -182,5 +204,11 @@ mod tests {
         assert_eq!(cell_name(6, 3), "D7");
         assert_eq!(column_name(26), "AA");
         assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(escape_control("plain é"), "plain é");
+        assert_eq!(escape_control("a\nb\u{1b}[2Jc\tz"), "a\\nb\\u{1b}[2Jc\\tz");
     }
 }

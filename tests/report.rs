@@ -25,7 +25,14 @@ fn pages(pdf: &Path) -> Vec<String> {
 
 /// Runs the main job on the examples into `out`; returns the report's path.
 fn run_examples(out: &Path) -> std::path::PathBuf {
-    let st = succeed(cstd().arg("run").arg("--output").arg(out));
+    let st = succeed(
+        cstd()
+            .arg("run")
+            .arg("--output")
+            .arg(out)
+            .arg("--store")
+            .arg(out.join("store")),
+    );
     let stdout = String::from_utf8(st.stdout).unwrap();
     assert!(stdout.contains("Report for 2026:"), "{stdout}");
     out.join("2026/report.pdf")
@@ -258,7 +265,9 @@ fn cyrillic_renders_and_a_missing_glyph_is_named_not_boxed() {
             .arg("run")
             .arg(&inbox)
             .arg("--output")
-            .arg(dir.path()),
+            .arg(dir.path())
+            .arg("--store")
+            .arg(dir.path().join("store")),
     );
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no glyph for '中' (U+4E2D)"), "{err}");
@@ -348,7 +357,9 @@ fn a_fallback_font_beside_the_template_shows_what_noto_serif_lacks() {
             .arg("run")
             .arg(&inbox)
             .arg("--output")
-            .arg(dir.path()),
+            .arg(dir.path())
+            .arg("--store")
+            .arg(dir.path().join("store")),
     );
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no glyph for 'ل'"),

@@ -49,6 +49,14 @@ pub enum Command {
     Report(ReportArgs),
     /// The main job: ingest the submissions folder, then build the latest year's report.
     Run(RunArgs),
+    /// Verify the store: every table, the ledger and every file received against their hashes.
+    ///
+    /// Says in plain words what is wrong and what `--repair` will do. Exit
+    /// status: 0 when the store is sound (or was repaired whole), 1 when it is
+    /// damaged (or could be repaired only in part), 2 when it cannot be checked.
+    Check(CheckArgs),
+    /// Set up a working folder: settings, register, submissions folder and report template.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -94,6 +102,9 @@ pub struct ValidateArgs {
     /// Show every finding; by default each kind shows its first 10 and counts the rest.
     #[arg(long)]
     pub all: bool,
+    /// Follow symbolic links inside the folders given (never outside them).
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 #[derive(Debug, Args)]
@@ -131,27 +142,63 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct StoreArg {
-    /// Where the store is.
-    #[arg(long, value_name = "DIR", default_value = "output/store")]
-    pub store: PathBuf,
+    /// Where the store is [default: CSTD_STORE, else the `store` of cstd.toml, else output/store].
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files and folders of submissions (folders are searched recursively).
-    #[arg(value_name = "PATH", default_value = "submissions")]
+    /// Files and folders of submissions (folders are searched recursively)
+    /// [default: the `submissions` of cstd.toml, else submissions].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArg,
-    /// The register of invited organizations.
-    #[arg(long, value_name = "FILE", default_value = "submissions/register.csv")]
-    pub register: PathBuf,
+    /// The register of invited organizations [default: the `register` of
+    /// cstd.toml, else the one the store last used, else the built-in one].
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<PathBuf>,
+    /// When the secretariat received the files (2026-03-01, or a time in RFC
+    /// 3339) [default: each file's own modification time].
+    #[arg(long, value_name = "DATE")]
+    pub received: Option<String>,
+    /// Whose files these are, for files that do not say (an acronym of the register).
+    #[arg(long, value_name = "ORG")]
+    pub from: Option<String>,
+    /// For which reporting year, for files that do not say.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i64>,
+    /// Follow symbolic links inside the folders given (never outside them).
+    #[arg(long)]
+    pub follow_links: bool,
+    /// The most an ingest reads at once, all files together, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 4096)]
+    pub max_total: u64,
     /// Fail at once if another ingest is writing to the store, instead of waiting.
     #[arg(long)]
     pub no_wait: bool,
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Repair what can be repaired: rebuild the tables and the ledger from the
+    /// files received and the newest sound generation, restore CURRENT, remove
+    /// temporary files.
+    #[arg(long)]
+    pub repair: bool,
+    #[command(flatten)]
+    pub store: StoreArg,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to set up (made if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,28 +248,34 @@ pub struct ReportArgs {
     /// The reporting year; the latest in the store by default.
     #[arg(long)]
     pub year: Option<i64>,
-    /// The template folder (report.md and its fonts).
-    #[arg(long, value_name = "DIR", default_value = "report-templates/default")]
-    pub template: PathBuf,
-    /// Where to write `<year>/report.pdf` and the data annex.
-    #[arg(short, long, value_name = "DIR", default_value = "output")]
-    pub output: PathBuf,
+    /// The template folder (report.md and its fonts) [default: the `template`
+    /// of cstd.toml, else the built-in template].
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+    /// Where to write `<year>/report.pdf` and the data annex [default: the
+    /// `output` of cstd.toml, else output].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArg,
 }
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The folder of received submissions.
-    #[arg(value_name = "PATH", default_value = "submissions")]
-    pub submissions: PathBuf,
-    /// The register of invited organizations.
-    #[arg(long, value_name = "FILE", default_value = "submissions/register.csv")]
-    pub register: PathBuf,
-    /// The template folder.
-    #[arg(long, value_name = "DIR", default_value = "report-templates/default")]
-    pub template: PathBuf,
-    /// Where the store, the report and its annex go.
-    #[arg(short, long, value_name = "DIR", default_value = "output")]
-    pub output: PathBuf,
+    /// The folder of received submissions [default: the `submissions` of
+    /// cstd.toml, else submissions].
+    #[arg(value_name = "PATH")]
+    pub submissions: Option<PathBuf>,
+    /// The register of invited organizations [default: the `register` of
+    /// cstd.toml, else the one the store last used, else the built-in one].
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<PathBuf>,
+    /// The template folder [default: the `template` of cstd.toml, else the built-in template].
+    #[arg(long, value_name = "DIR")]
+    pub template: Option<PathBuf>,
+    /// Where the report and its annex go [default: the `output` of cstd.toml, else output].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArg,
 }

@@ -27,10 +27,11 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
             args.code
         );
     };
-    println!("{} ({})\n", k.code, k.severity);
+    let mut out = format!("{} ({})\n\n", k.code, k.severity);
     for (lang, title) in &k.title {
-        println!("  {lang}: {title}");
+        out.push_str(&format!("  {lang}: {title}\n"));
     }
-    println!("\nWhat to do: {}", k.help);
+    out.push_str(&format!("\nWhat to do: {}\n", k.help));
+    super::emit(&out)?;
     Ok(OK)
 }

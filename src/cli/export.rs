@@ -2,11 +2,12 @@
 
 use super::OK;
 use super::args::{ExportArgs, ExportFormat};
+use crate::config::Config;
 use crate::export::{Format, current_tables, write};
 use crate::store::Store;
 
-pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
-    let generation = Store::new(&args.store.store).require_current()?;
+pub fn run(args: ExportArgs, config: &Config) -> anyhow::Result<u8> {
+    let generation = Store::new(&config.store(args.store.store.as_deref())).require_current()?;
     let tables = current_tables(&generation, args.year)?;
     let format = match args.format {
         ExportFormat::Csv => Format::Csv,

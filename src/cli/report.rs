@@ -1,45 +1,27 @@
-//! `cstd report` and `cstd run`: the consolidated report, and the main job.
+//! `cstd report`: the consolidated report of a year and its data annex.
 
 use anyhow::Context as _;
 
 use super::OK;
-use super::args::{ReportArgs, RunArgs};
-use crate::ingest::{Options, Silent, ingest};
-use crate::store::Store;
+use super::args::ReportArgs;
+use crate::config::Config;
+use crate::store::{Generation, Store};
 
-pub fn run(args: ReportArgs) -> anyhow::Result<u8> {
-    let generation = Store::new(&args.store.store).require_current()?;
+pub fn run(args: ReportArgs, config: &Config) -> anyhow::Result<u8> {
+    let generation = Store::new(&config.store(args.store.store.as_deref())).require_current()?;
     let year = match args.year {
         Some(y) => y,
         None => latest_year(&generation)?,
     };
-    build(&generation, year, &args.template, &args.output)
+    build(
+        &generation,
+        year,
+        config.template(args.template.as_deref()).as_deref(),
+        &config.output(args.output.as_deref()),
+    )
 }
 
-pub fn run_all(args: RunArgs) -> anyhow::Result<u8> {
-    let store = args.output.join("store");
-    let opts = Options {
-        store: store.clone(),
-        register: args.register.clone(),
-        received: super::ingest::received_now(),
-        wait: true,
-    };
-    let summary = ingest(
-        std::slice::from_ref(&args.submissions),
-        &opts,
-        &Silent,
-        |who| eprintln!("{who} is writing to the store; waiting..."),
-    )?;
-    print!(
-        "{}",
-        super::ingest::text(&summary, &store.display().to_string())
-    );
-    let generation = Store::new(&store).require_current()?;
-    let year = latest_year(&generation)?;
-    build(&generation, year, &args.template, &args.output)
-}
-
-fn latest_year(generation: &crate::store::Generation) -> anyhow::Result<i64> {
+pub(super) fn latest_year(generation: &Generation) -> anyhow::Result<i64> {
     generation
         .ledger()?
         .years()
@@ -48,21 +30,21 @@ fn latest_year(generation: &crate::store::Generation) -> anyhow::Result<i64> {
         .context("the store holds no submission with a reporting year")
 }
 
-fn build(
-    generation: &crate::store::Generation,
+pub(super) fn build(
+    generation: &Generation,
     year: i64,
-    template: &std::path::Path,
+    template: Option<&std::path::Path>,
     output: &std::path::Path,
 ) -> anyhow::Result<u8> {
     let built = crate::report::build(generation, year, template, output)?;
     for w in &built.warnings {
         eprintln!("warning: {w}");
     }
-    println!(
-        "Report for {year}: {} ({} pages), data annex: {} files beside it.",
+    super::emit(&format!(
+        "Report for {year}: {} ({} pages), data annex: {} files beside it.\n",
         built.pdf.display(),
         built.pages,
         built.annex.len()
-    );
+    ))?;
     Ok(OK)
 }

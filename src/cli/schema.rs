@@ -14,8 +14,8 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<u8> {
         ),
     };
     match args.output {
-        Some(path) => super::write_atomic(&path, text.as_bytes())?,
-        None => print!("{text}"),
+        Some(path) => crate::durable::write(&path, text.as_bytes())?,
+        None => super::emit(&text)?,
     }
     Ok(OK)
 }

@@ -4,18 +4,26 @@ use std::fmt::Write as _;
 
 use super::OK;
 use super::args::{StatusArgs, StatusFormat};
+use crate::config::Config;
 use crate::status::{State, Status, status};
 use crate::store::Store;
+use crate::text::escape_control;
 
-pub fn run(args: StatusArgs) -> anyhow::Result<u8> {
-    let generation = Store::new(&args.store.store).require_current()?;
+pub fn run(args: StatusArgs, config: &Config) -> anyhow::Result<u8> {
+    let generation = Store::new(&config.store(args.store.store.as_deref())).require_current()?;
     let s = status(&generation, args.year)?;
-    match args.format {
-        StatusFormat::Text => print!("{}", text(&s)),
-        StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&s)?),
-        StatusFormat::Csv => print!("{}", csv(&s)?),
-    }
+    let out = match args.format {
+        StatusFormat::Text => text(&s),
+        StatusFormat::Json => format!("{}\n", serde_json::to_string_pretty(&s)?),
+        StatusFormat::Csv => csv(&s)?,
+    };
+    super::emit(&out)?;
     Ok(OK)
+}
+
+/// The date part of an RFC 3339 time.
+fn day(t: &str) -> &str {
+    t.get(..10).unwrap_or(t)
 }
 
 pub fn text(s: &Status) -> String {
@@ -24,14 +32,15 @@ pub fn text(s: &Status) -> String {
         return "The store holds no submission with a reporting year yet.\n".into();
     };
     let invited = s.rows.iter().filter(|r| r.invited).count();
-    let reported = s
-        .rows
-        .iter()
-        .filter(|r| r.invited && matches!(r.state, State::Accepted | State::AcceptedWithWarnings))
-        .count();
+    let of_invited =
+        |pick: &dyn Fn(State) -> bool| s.rows.iter().filter(|r| r.invited && pick(r.state)).count();
+    let replied = of_invited(&|st| st != State::Missing);
+    let accepted = of_invited(&|st| matches!(st, State::Accepted | State::AcceptedWithWarnings));
     let _ = writeln!(
         out,
-        "Reporting year {year}: {reported} of {invited} invited organizations have a submission accepted."
+        "Reporting year {year}: {replied} of {invited} invited organizations replied; {accepted} have a submission accepted, {} await a corrected file, {} sent nothing.",
+        replied - accepted,
+        invited - replied
     );
     let _ = writeln!(
         out,
@@ -50,14 +59,17 @@ pub fn text(s: &Status) -> String {
         .max(12);
     let _ = writeln!(
         out,
-        "{:<width$}  {:<24} {:<11} {:>7}  files",
-        "organization", "state", "received", "actions"
+        "{:<width$}  {:<24} {:<11} {:<11} {:>7}  files",
+        "organization", "state", "received", "ingested", "actions"
     );
     for r in &s.rows {
-        let received = r
-            .received
-            .as_deref()
-            .map(|d| d.get(..10).unwrap_or(d))
+        let received = r.received.as_deref().map(day).unwrap_or("-");
+        let ingested = r
+            .files
+            .iter()
+            .map(|f| f.ingested.as_str())
+            .max()
+            .map(day)
             .unwrap_or("-");
         let actions = r
             .actions
@@ -67,23 +79,14 @@ pub fn text(s: &Status) -> String {
         if !r.invited {
             state.push_str(" (new)");
         }
-        let files: Vec<String> = r
-            .files
-            .iter()
-            .map(|f| {
-                if f.reasons.is_empty() {
-                    format!("{} ({})", f.file, f.outcome)
-                } else {
-                    format!("{} ({}: {})", f.file, f.outcome, f.reasons.join(", "))
-                }
-            })
-            .collect();
+        let files: Vec<String> = r.files.iter().map(file).collect();
         let _ = writeln!(
             out,
-            "{:<width$}  {:<24} {:<11} {:>7}  {}",
-            r.organization,
+            "{:<width$}  {:<24} {:<11} {:<11} {:>7}  {}",
+            escape_control(&r.organization),
             state,
             received,
+            ingested,
             actions,
             files.join("; ")
         );
@@ -94,16 +97,22 @@ pub fn text(s: &Status) -> String {
             "\nFiles that could not be attributed to an organization and year:"
         );
         for f in &s.unattributed {
-            let _ = writeln!(
-                out,
-                "  {} ({}: {})",
-                f.file,
-                f.outcome,
-                f.reasons.join(", ")
-            );
+            let _ = writeln!(out, "  {}", file(f));
         }
     }
     out
+}
+
+/// A file as the status lists it: its name, what became of it and why.
+fn file(f: &crate::status::FileState) -> String {
+    let mut said = f.outcome.to_string();
+    if !f.reasons.is_empty() {
+        said.push_str(&format!(": {}", f.reasons.join(", ")));
+    }
+    if let Some(by) = f.attributed_by {
+        said.push_str(&format!("; attributed by {by}"));
+    }
+    format!("{} ({said})", escape_control(&f.file))
 }
 
 fn csv(s: &Status) -> anyhow::Result<String> {
@@ -115,6 +124,7 @@ fn csv(s: &Status) -> anyhow::Result<String> {
         "invited",
         "state",
         "received",
+        "ingested",
         "actions",
         "warnings",
         "files",
@@ -132,6 +142,11 @@ fn csv(s: &Status) -> anyhow::Result<String> {
             r.invited.to_string(),
             r.state.label().to_string(),
             r.received.clone().unwrap_or_default(),
+            r.files
+                .iter()
+                .map(|f| f.ingested.clone())
+                .max()
+                .unwrap_or_default(),
             r.actions.map(|n| n.to_string()).unwrap_or_default(),
             r.warnings.map(|n| n.to_string()).unwrap_or_default(),
             files.join("; "),

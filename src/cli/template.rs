@@ -9,7 +9,7 @@ use crate::schema::Schema;
 pub fn run(args: TemplateArgs) -> anyhow::Result<u8> {
     let bytes = crate::template::build(Schema::current(), args.lang.code())
         .context("cannot build the template")?;
-    super::write_atomic(&args.output, &bytes)?;
+    crate::durable::write(&args.output, &bytes)?;
     eprintln!(
         "template ({}, schema {}) written to {}",
         args.lang.code(),

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::args::{ReportFormat, ValidateArgs};
 use super::{FAILURE, FINDINGS, OK};
 use crate::findings::{Counts, grouped};
-use crate::read::{Limits, collect_inputs};
+use crate::read::Limits;
 use crate::schema::Schema;
 use crate::validate::{Context, FileReport, check_path};
 
@@ -20,8 +20,22 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
     let schema = Schema::current();
     let ctx = Context::from_env();
     let limits = Limits::default();
-    let inputs = collect_inputs(&args.files, schema);
+    let found = crate::inputs::collect(&args.files, schema, args.follow_links);
+    for s in &found.skipped {
+        eprintln!(
+            "skipped {}: {}",
+            crate::text::escape_control(&s.path.display().to_string()),
+            s.reason
+        );
+    }
+    for u in &found.unreadable {
+        eprintln!("error: {u}");
+    }
+    let inputs: Vec<std::path::PathBuf> = found.files.into_iter().map(|i| i.path).collect();
     if inputs.is_empty() {
+        if !found.unreadable.is_empty() {
+            return Ok(FAILURE);
+        }
         bail!(
             "no submission files found in {}",
             args.files
@@ -44,11 +58,11 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
 
     let lang = args.lang.code();
     match args.format {
-        ReportFormat::Text => print!("{}", text(&reports, lang, args.all)),
-        ReportFormat::Json => println!(
-            "{}",
+        ReportFormat::Text => super::emit(&text(&reports, lang, args.all))?,
+        ReportFormat::Json => super::emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&JsonOut::new(schema, &reports))?
-        ),
+        ))?,
     }
 
     if let (Some(out), Some(input)) = (&args.annotate, inputs.first()) {
@@ -58,20 +72,22 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
             Some(wb) => {
                 let bytes = crate::annotate::build(wb, &reports[0].findings, lang)
                     .context("cannot build the annotated copy")?;
-                super::write_atomic(out, &bytes)?;
+                crate::durable::write(out, &bytes)?;
                 eprintln!("annotated copy written to {}", out.display());
             }
             None => eprintln!("no annotated copy: {} cannot be read", input.display()),
         }
     }
 
-    Ok(if reports.iter().any(|r| !r.readable) {
-        FAILURE
-    } else if reports.iter().any(FileReport::has_errors) {
-        FINDINGS
-    } else {
-        OK
-    })
+    Ok(
+        if reports.iter().any(|r| !r.readable) || !found.unreadable.is_empty() {
+            FAILURE
+        } else if reports.iter().any(FileReport::has_errors) {
+            FINDINGS
+        } else {
+            OK
+        },
+    )
 }
 
 #[derive(Serialize)]
@@ -106,7 +122,7 @@ pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
             .container
             .map(|c| format!(" ({})", c.name()))
             .unwrap_or_default();
-        let _ = writeln!(out, "{}{container}", r.file);
+        let _ = writeln!(out, "{}{container}", crate::text::escape_control(&r.file));
         match &r.understood {
             Some(u) => {
                 let _ = writeln!(out, "  {}", u.sentence());

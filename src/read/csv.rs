@@ -17,42 +17,63 @@ pub(super) fn read_single(_bytes: &[u8], _ext: Option<&str>, _limits: &Limits) -
 }
 
 pub(super) fn read_folder(dir: &Path, limits: &Limits) -> Read {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => return Read::failed(unreadable(format!("cannot list the folder: {e}"))),
-    };
+    match folder_files(dir, limits) {
+        Ok(files) => read_files(files, limits),
+        Err(f) => Read::failed(f),
+    }
+}
+
+/// The CSV files of a folder, read once: (file name, bytes). Links inside the
+/// folder are not followed.
+pub(super) fn folder_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, Finding> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| unreadable(format!("cannot list the folder: {e}")))?;
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Read::failed(
-            Finding::new("file-format-unknown", Place::default())
-                .detail("the folder holds no .csv files"),
-        );
+        return Err(Finding::new("file-format-unknown", Place::default())
+            .detail("the folder holds no .csv files"));
     }
     let mut parts = Vec::new();
     let mut total: u64 = 0;
     for path in files {
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        total = total.saturating_add(size);
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path).and_then(|f| {
+            f.take(limits.max_file_bytes.saturating_sub(total) + 1)
+                .read_to_end(&mut bytes)
+        });
+        if let Err(e) = read {
+            return Err(unreadable(format!("cannot read {}: {e}", path.display())));
+        }
+        total = total.saturating_add(bytes.len() as u64);
         if total > limits.max_file_bytes {
-            return Read::failed(limits::exceeded(
+            return Err(limits::exceeded(
                 "size of the CSV files",
                 total,
                 limits.max_file_bytes,
                 "bytes",
             ));
         }
-        match std::fs::read(&path) {
-            Ok(bytes) => parts.push((stem(&path.to_string_lossy()), bytes)),
-            Err(e) => {
-                return Read::failed(unreadable(format!("cannot read {}: {e}", path.display())));
-            }
-        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        parts.push((name, bytes));
     }
+    Ok(parts)
+}
+
+/// The sheets of a folder's CSV files, read by [`folder_files`].
+pub(super) fn read_files(files: Vec<(String, Vec<u8>)>, limits: &Limits) -> Read {
+    let parts = files
+        .into_iter()
+        .map(|(name, bytes)| (stem(&name), bytes))
+        .collect();
     sheets(parts, Container::CsvFolder, limits)
 }
 

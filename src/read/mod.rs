@@ -142,6 +142,22 @@ impl Read {
 /// Which sheets to read cells of; the others are listed as skipped.
 pub type SheetFilter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
+/// The finding for a file larger than the reader takes.
+pub fn file_too_large(size: u64, limits: &Limits) -> Finding {
+    limits::exceeded("file size", size, limits.max_file_bytes, "bytes")
+}
+
+/// The CSV files of a folder, read once (file name, bytes), so that the bytes
+/// kept are the bytes checked; [`read_csv_files`] reads their sheets.
+pub fn csv_folder_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, Finding> {
+    csv::folder_files(dir, limits)
+}
+
+/// The sheets of a folder's CSV files, as [`csv_folder_files`] gave them.
+pub fn read_csv_files(files: Vec<(String, Vec<u8>)>, limits: &Limits) -> Read {
+    guarded(|| csv::read_files(files, limits))
+}
+
 /// Reads a file or a folder of CSV files.
 pub fn read_path(path: &Path, limits: &Limits, want: SheetFilter) -> Read {
     if path.is_dir() {
@@ -370,70 +386,4 @@ pub fn quiet_reader_panics() {
             default(info);
         }
     }));
-}
-
-/// Files to validate from the paths given: a folder holding CSV files named
-/// after sheets is one submission; any other folder is searched for
-/// submissions, recursively, in name order. Hidden files are skipped.
-pub fn collect_inputs(
-    paths: &[std::path::PathBuf],
-    schema: &crate::schema::Schema,
-) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        collect(p, schema, &mut out, 0);
-    }
-    out
-}
-
-fn collect(
-    path: &Path,
-    schema: &crate::schema::Schema,
-    out: &mut Vec<std::path::PathBuf>,
-    depth: usize,
-) {
-    const MAX_DEPTH: usize = 16;
-    if !path.is_dir() {
-        out.push(path.to_path_buf());
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(path) else {
-        out.push(path.to_path_buf());
-        return;
-    };
-    let mut children: Vec<std::path::PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    children.sort();
-    let is_csv_submission = children.iter().any(|c| {
-        c.is_file()
-            && c.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-            && c.file_stem()
-                .is_some_and(|s| schema.sheet_for_name(&s.to_string_lossy()).is_some())
-    });
-    if is_csv_submission {
-        out.push(path.to_path_buf());
-        return;
-    }
-    for child in children {
-        let hidden = child
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden || (child.is_dir() && depth >= MAX_DEPTH) {
-            continue;
-        }
-        if child.is_dir() {
-            collect(&child, schema, out, depth + 1);
-        } else if is_submission_file(&child) {
-            out.push(child);
-        }
-    }
-}
-
-/// Files a folder search picks up: the accepted containers, not notes or
-/// registers lying beside them.
-fn is_submission_file(path: &Path) -> bool {
-    matches!(
-        extension(path).as_deref(),
-        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "json" | "zip")
-    )
 }

@@ -151,7 +151,7 @@ pub fn compute(generation: &Generation, year: i64) -> anyhow::Result<ReportData>
             .unwrap_or_else(|| code.to_string())
     };
     let ledger = generation.ledger()?;
-    let register = generation.register()?;
+    let register = generation.register(Some(year))?;
     let empty = |n: &str| Table::new(n, Vec::new());
     let subs = generation
         .table(Some(year), "submissions")?

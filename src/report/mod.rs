@@ -51,12 +51,18 @@ pub struct Built {
     pub warnings: Vec<String>,
 }
 
+/// The built-in template: the report's structure and prose.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../report-templates/default/report.md");
+/// The built-in fonts (Noto Serif, OFL).
+const REGULAR: &[u8] = include_bytes!("../../report-templates/default/fonts/NotoSerif-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../report-templates/default/fonts/NotoSerif-Bold.ttf");
+
 /// Builds the report of `year` from the store's generation, with the template
-/// in `template_dir`, into `out_dir/<year>/`.
+/// in `template_dir` (the built-in one when None), into `out_dir/<year>/`.
 pub fn build(
     generation: &Generation,
     year: i64,
-    template_dir: &Path,
+    template_dir: Option<&Path>,
     out_dir: &Path,
 ) -> anyhow::Result<Built> {
     let data = data::compute(generation, year)?;
@@ -65,9 +71,18 @@ pub fn build(
             "no submission is accepted for {year}: ingest the year's files first (`cstd ingest`), and see `cstd status --year {year}`"
         );
     }
-    let template_path = template_dir.join("report.md");
-    let source = std::fs::read_to_string(&template_path)
-        .with_context(|| format!("cannot read the template {}", template_path.display()))?;
+    let (template_path, source) = match template_dir {
+        Some(dir) => {
+            let path = dir.join("report.md");
+            let source = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read the template {}", path.display()))?;
+            (path, source)
+        }
+        None => (
+            PathBuf::from("(built-in template)"),
+            DEFAULT_TEMPLATE.to_string(),
+        ),
+    };
     let text = render_template(&template_path, &source, &data)?;
     let (front, body) = split_front(&text).with_context(|| {
         format!(
@@ -80,11 +95,17 @@ pub fn build(
     let blocks = parse_blocks(body, &front, &data)
         .with_context(|| format!("in {}", template_path.display()))?;
 
-    let fonts = template_dir.join("fonts");
-    let regular = std::fs::read(fonts.join("NotoSerif-Regular.ttf"))
-        .with_context(|| format!("cannot read the font in {}", fonts.display()))?;
-    let bold = std::fs::read(fonts.join("NotoSerif-Bold.ttf"))
-        .with_context(|| format!("cannot read the font in {}", fonts.display()))?;
+    let fonts = template_dir.map(|d| d.join("fonts"));
+    let font = |name: &str, builtin: &'static [u8]| -> anyhow::Result<Vec<u8>> {
+        match fonts.as_ref().map(|f| f.join(name)).filter(|p| p.is_file()) {
+            Some(p) => {
+                std::fs::read(&p).with_context(|| format!("cannot read the font {}", p.display()))
+            }
+            None => Ok(builtin.to_vec()),
+        }
+    };
+    let regular = font("NotoSerif-Regular.ttf", REGULAR)?;
+    let bold = font("NotoSerif-Bold.ttf", BOLD)?;
     let info = DocInfo {
         title: front.title.clone(),
         author: front.author.clone(),
@@ -92,12 +113,15 @@ pub fn build(
         symbol: front.symbol.clone(),
         date: front.date_iso,
     };
-    let fallback = fallback_fonts(&fonts)?;
+    let fallback = match fonts.as_ref().filter(|f| f.is_dir()) {
+        Some(f) => fallback_fonts(f)?,
+        None => Vec::new(),
+    };
     let out = layout::render_with_fallback(&blocks, &info, &regular, &bold, &fallback)
         .map_err(anyhow::Error::msg)?;
     let year_dir = out_dir.join(year.to_string());
     let pdf = year_dir.join("report.pdf");
-    crate::store::write_atomic(&pdf, &out.pdf)?;
+    crate::durable::write(&pdf, &out.pdf)?;
 
     let tables: Vec<Table> = data.tables.values().cloned().collect();
     let mut annex = crate::export::write(
@@ -107,7 +131,7 @@ pub fn build(
         year,
     )?;
     let xlsx = year_dir.join("report-data.xlsx");
-    crate::store::write_atomic(&xlsx, &crate::export::xlsx_bytes(&tables)?)?;
+    crate::durable::write(&xlsx, &crate::export::xlsx_bytes(&tables)?)?;
     annex.push(xlsx);
 
     let mut warnings: Vec<String> = out
@@ -115,12 +139,11 @@ pub fn build(
         .iter()
         .map(|m| {
             format!(
-                "no glyph for {:?} (U+{:04X}) in {}, in \"{}\": add a font that has it to {}",
+                "no glyph for {:?} (U+{:04X}) in {}, in \"{}\": add a font that has it to the fonts folder of a template (`cstd report --template DIR`)",
                 m.c,
                 m.c as u32,
                 m.font,
                 m.context,
-                fonts.display()
             )
         })
         .collect();

@@ -1,0 +1,86 @@
+//! `cstd check [--repair]`: is the store sound, and what repairing it does.
+
+use std::fmt::Write as _;
+
+use super::args::CheckArgs;
+use super::{FINDINGS, OK};
+use crate::check::{Checkup, check, repair};
+use crate::config::Config;
+use crate::store::Store;
+use crate::text::escape_control;
+
+pub fn run(args: CheckArgs, config: &Config) -> anyhow::Result<u8> {
+    let store = Store::new(&config.store(args.store.store.as_deref()));
+    let up = check(&store)?;
+    super::emit(&text(&store, &up, args.repair))?;
+    if up.is_sound() || !args.repair {
+        return Ok(if up.is_sound() { OK } else { FINDINGS });
+    }
+    let done = repair(&store, &up, &super::ingest::now())?;
+    let mut out = String::from("\nRepaired:\n");
+    for d in &done.done {
+        let _ = writeln!(out, "  - {}", escape_control(d));
+    }
+    if !done.not_recovered.is_empty() {
+        out.push_str("Could not be recovered:\n");
+        for d in &done.not_recovered {
+            let _ = writeln!(out, "  - {}", escape_control(d));
+        }
+    }
+    // What remains is what no repair can do: said again by a new check.
+    let after = check(&store)?;
+    if after.is_sound() {
+        out.push_str("The store is sound now.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "Still wrong after the repair ({}):",
+            after.problems.len()
+        );
+        for p in &after.problems {
+            let _ = writeln!(
+                out,
+                "  - {} {}",
+                escape_control(&p.file.display().to_string()),
+                p.what
+            );
+        }
+    }
+    super::emit(&out)?;
+    Ok(if after.is_sound() && done.not_recovered.is_empty() {
+        OK
+    } else {
+        FINDINGS
+    })
+}
+
+fn text(store: &Store, up: &Checkup, repairing: bool) -> String {
+    let mut out = String::new();
+    let at = escape_control(&store.root.display().to_string()).into_owned();
+    if up.is_sound() {
+        let _ = writeln!(
+            out,
+            "The store {at} is sound: generation {} in force, {} ledger entries, {} files received, every file as written.",
+            up.current
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "none".into()),
+            up.entries,
+            up.raw_files
+        );
+        return out;
+    }
+    let _ = writeln!(out, "The store {at} has {} problem(s):", up.problems.len());
+    for p in &up.problems {
+        let _ = writeln!(
+            out,
+            "  - {} {}\n    repair: {}",
+            escape_control(&p.file.display().to_string()),
+            p.what,
+            p.repair
+        );
+    }
+    if !repairing {
+        out.push_str("`cstd check --repair` does the repairs above.\n");
+    }
+    out
+}
