@@ -406,6 +406,8 @@ pub fn repair(store: &Store, up: &Checkup, now: &str) -> crate::ingest::Result<R
     let mut receipts: Vec<Receipt> = Vec::new();
     let mut taken: HashSet<(String, String, String)> = known.clone();
     let mut hinted: BTreeSet<String> = BTreeSet::new();
+    // Entries of a newer ledger whose content is not in raw/.
+    let mut unmatched: Vec<String> = Vec::new();
     for h in &hints {
         let key = (h.sha256.clone(), h.file.clone(), h.received.clone());
         if !taken.insert(key) {
@@ -421,8 +423,8 @@ pub fn repair(store: &Store, up: &Checkup, now: &str) -> crate::ingest::Result<R
                 name: Some(h.file.clone()),
                 received: Some(h.received.clone()),
             }),
-            None => done.not_recovered.push(format!(
-                "{} from {}, received {}: its file is missing or damaged in raw/; ask for it again",
+            None => unmatched.push(format!(
+                "{} from {}, received {}",
                 h.file,
                 h.organization
                     .as_deref()
@@ -432,6 +434,7 @@ pub fn repair(store: &Store, up: &Checkup, now: &str) -> crate::ingest::Result<R
         }
     }
     let in_ledger: HashSet<&str> = ledger.entries.iter().map(|e| e.sha256.as_str()).collect();
+    let mut unnamed = 0usize;
     for (sha, rel) in &raws {
         if in_ledger.contains(sha.as_str()) || hinted.contains(sha) {
             continue;
@@ -450,6 +453,21 @@ pub fn repair(store: &Store, up: &Checkup, now: &str) -> crate::ingest::Result<R
             name: Some(format!("{rel} (recovered)")),
             received: None,
         });
+        unnamed += 1;
+    }
+    // A damaged ledger may name a file by a damaged hash: when files no ledger
+    // names were recovered, such an entry is most likely one of them.
+    for u in unmatched {
+        if unnamed > 0 {
+            unnamed -= 1;
+            done.done.push(format!(
+                "{u}: the damaged ledger names content not in raw/; it is most likely among the files recovered under the name \"(recovered)\""
+            ));
+        } else {
+            done.not_recovered.push(format!(
+                "{u}: its file is missing or damaged in raw/; ask for it again"
+            ));
+        }
     }
     if receipts.is_empty() {
         done.generation = up.sound;

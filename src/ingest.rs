@@ -23,7 +23,9 @@ use crate::normalize::{Builder, Meta};
 use crate::read::Limits;
 use crate::register::{Recognized, Register};
 use crate::schema::Schema;
-use crate::store::{Attribution, Entry, Generation, Ledger, NewGeneration, Outcome, Store, sha256};
+use crate::store::{
+    Attribution, Entry, Generation, Kept, Ledger, NewGeneration, Outcome, Store, sha256,
+};
 use crate::tables::{Data, Table, Texts};
 use crate::validate::{Context, FileReport};
 
@@ -266,6 +268,7 @@ pub(crate) fn ingest_locked(
         .iter()
         .map(|e| (e.sha256.as_str(), e.file.as_str(), e.received.as_str()))
         .collect();
+    let known: HashSet<&str> = ledger.entries.iter().map(|e| e.sha256.as_str()).collect();
     let ctx = Context::from_env();
     let limits = Limits::default();
     progress.start(receipts.len() as u64);
@@ -274,6 +277,7 @@ pub(crate) fn ingest_locked(
         ctx: &ctx,
         limits: &limits,
         seen: &seen,
+        known: &known,
         store,
         register,
         opts,
@@ -288,6 +292,7 @@ pub(crate) fn ingest_locked(
         .collect();
     progress.finish();
     drop(seen);
+    drop(known);
     let mut summary = Summary::default();
     let mut checked = Vec::new();
     for r in results {
@@ -392,9 +397,9 @@ pub(crate) fn ingest_locked(
         let e = &ledger.entries[i];
         touched.extend(e.year);
         let was = before.get(i).copied();
-        if e.outcome == Outcome::Superseded {
+        if e.outcome == Outcome::Superseded && was != Some(Outcome::Superseded) {
             summary.superseded += 1;
-        } else if was == Some(Outcome::Superseded) {
+        } else if e.outcome == Outcome::Accepted && was == Some(Outcome::Superseded) {
             summary.back_in_force += 1;
         }
     }
@@ -474,6 +479,8 @@ struct CheckEnv<'a> {
     limits: &'a Limits,
     /// (hash, file name, time received) of every file in the ledger.
     seen: &'a HashSet<(&'a str, &'a str, &'a str)>,
+    /// The hash of every file in the ledger.
+    known: &'a HashSet<&'a str>,
     store: &'a Store,
     register: &'a Register,
     opts: &'a Options,
@@ -589,16 +596,22 @@ fn check(receipt: &Receipt, env: &CheckEnv) -> std::result::Result<Checked, Chec
         .received
         .clone()
         .unwrap_or_else(|| utc(got.modified));
-    let (sha, size, stored, repaired) = match oversized {
-        Some((sha, size, rel)) => (sha, size, rel, false),
+    let (sha, size, stored, kept) = match oversized {
+        Some((sha, size, rel)) => (sha, size, rel, Kept::New),
         None => {
             let sha = sha256(&got.bytes);
-            let (rel, repaired) = store
+            let (rel, kept) = store
                 .keep_raw(&sha, &got.ext, &got.bytes)
                 .map_err(CheckFailure::Store)?;
-            (sha, got.bytes.len() as u64, rel, repaired)
+            (sha, got.bytes.len() as u64, rel, kept)
         }
     };
+    let seen = env
+        .seen
+        .contains(&(sha.as_str(), file.as_str(), received.as_str()));
+    // A file of the store found damaged, or gone, and received again.
+    let repaired =
+        kept == Kept::Replaced || (kept == Kept::New && env.known.contains(sha.as_str()));
     let mut checked = Checked {
         file: file.clone(),
         size,
@@ -610,11 +623,7 @@ fn check(receipt: &Receipt, env: &CheckEnv) -> std::result::Result<Checked, Chec
         tables: Vec::new(),
         repaired,
     };
-    if env.seen.contains(&(
-        checked.sha256.as_str(),
-        checked.file.as_str(),
-        checked.received.as_str(),
-    )) {
+    if seen {
         return Ok(checked);
     }
     let want = |name: &str| schema.sheet_for_name(name).is_some();

@@ -96,7 +96,12 @@ pub fn collect(paths: &[PathBuf], schema: &Schema, follow_links: bool) -> Inputs
         visited: HashSet::new(),
         out: Inputs::default(),
     };
+    let mut given: HashSet<PathBuf> = HashSet::new();
     for p in paths {
+        // The same path named twice is one input.
+        if !given.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())) {
+            continue;
+        }
         // A path given by name is followed, link or not; a broken one is an error.
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk.folder(p, 0),

@@ -287,9 +287,10 @@ pub struct Manifest {
 
 /// The manifest's name in a generation's folder.
 pub const MANIFEST: &str = "manifest.json";
-/// Written in a generation's folder once it has been made current: a newer
-/// generation than `CURRENT` that has it was current once, so `CURRENT` was
-/// changed by hand, not left behind by an interrupted ingest.
+/// Written in a generation's folder once it has been made current, holding
+/// the SHA-256 of its manifest: a newer generation than `CURRENT` that has it
+/// was current once, so `CURRENT` was changed by hand, not left behind by an
+/// interrupted ingest; and a manifest edited since is known as such.
 pub const COMMITTED: &str = "committed";
 
 pub struct Store {
@@ -331,6 +332,15 @@ impl Generation {
         // A shared lock: pruning takes an exclusive one and skips what it cannot get.
         let _ = file.lock_shared();
         let text = std::fs::read_to_string(&path).map_err(|e| read_error(&path, e))?;
+        if let Ok(sealed) = std::fs::read_to_string(dir.join(COMMITTED))
+            && !sealed.trim().is_empty()
+            && sealed.trim() != sha256(text.as_bytes())
+        {
+            return Err(damaged(
+                &path,
+                "has changed since the generation was made current",
+            ));
+        }
         let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| damaged(&path, format!("cannot be read ({e})")))?;
         if manifest.generation != number {
@@ -715,8 +725,14 @@ impl Store {
 
     /// Points `CURRENT` at a generation and marks it as having been current.
     pub fn set_current(&self, number: u64) -> Result<()> {
+        let dir = self.generation_dir(number);
+        let manifest = dir.join(MANIFEST);
+        let seal = std::fs::read(&manifest).map_err(|e| read_error(&manifest, e))?;
         durable::write(&self.current_file(), format!("{number}\n").as_bytes())?;
-        durable::write(&self.generation_dir(number).join(COMMITTED), b"")?;
+        durable::write(
+            &dir.join(COMMITTED),
+            format!("{}\n", sha256(&seal)).as_bytes(),
+        )?;
         Ok(())
     }
 
@@ -750,20 +766,20 @@ impl Store {
     /// file is flushed by [`Store::sync_raw`] (or the commit) before the
     /// generation that names it is made current: one flush for thousands of
     /// files instead of one each. Returns the path relative to the store and
-    /// whether a damaged copy was replaced.
-    pub fn keep_raw(&self, sha256: &str, ext: &str, bytes: &[u8]) -> Result<(String, bool)> {
+    /// what was there before.
+    pub fn keep_raw(&self, sha256: &str, ext: &str, bytes: &[u8]) -> Result<(String, Kept)> {
         let rel = Store::raw_path(sha256, ext);
         let path = self.root.join(&rel);
-        let repaired = match std::fs::metadata(&path) {
+        let kept = match std::fs::metadata(&path) {
             Ok(m) if m.len() == bytes.len() as u64 => match durable::sha256_file(&path) {
-                Ok((_, h)) if h == sha256 => return Ok((rel, false)),
-                _ => true,
+                Ok((_, h)) if h == sha256 => return Ok((rel, Kept::Already)),
+                _ => Kept::Replaced,
             },
-            Ok(_) => true,
-            Err(_) => false,
+            Ok(_) => Kept::Replaced,
+            Err(_) => Kept::New,
         };
         durable::write_with(&path, durable::Sync::Batch, |f| f.write_all(bytes))?;
-        Ok((rel, repaired))
+        Ok((rel, kept))
     }
 
     /// Keeps a received file too large to hold in memory, hashing it as it
@@ -838,6 +854,17 @@ impl Store {
         let _ = write!(file, "process {}", std::process::id());
         Ok(Lock { _file: file })
     }
+}
+
+/// What [`Store::keep_raw`] found where the file goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// The same bytes: nothing written.
+    Already,
+    /// Nothing: written.
+    New,
+    /// Other bytes (damage): replaced.
+    Replaced,
 }
 
 /// The store's lock; released when dropped.

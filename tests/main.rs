@@ -6,4 +6,5 @@ mod findings;
 mod ingest;
 mod report;
 mod robustness;
+mod store;
 mod template;
