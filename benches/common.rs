@@ -53,15 +53,23 @@ pub fn write_workbook(dir: &Path, i: usize, n: usize) -> PathBuf {
         ("development", "development.2"),
         ("economic", "economic.1; economic.3"),
     ];
+    let types = [
+        "capacity-building",
+        "policy-dialogue",
+        "research",
+        "technical-assistance",
+    ];
+    let scopes = ["regional", "global", "national"];
     for a in 0..n {
         let (cluster, issues) = clusters[a % clusters.len()];
+        let governments = (i * 7 + a * 3) % 60 + 2;
         let row: [String; 21] = [
             format!("A{a}"),
             format!("Action {a} of organization {i}"),
             format!(
                 "A description of action {a}, long enough to say what was done, with whom and to what end, as organizations write them."
             ),
-            "capacity-building".into(),
+            types[(i + a) % types.len()].into(),
             cluster.into(),
             issues.into(),
             String::new(),
@@ -69,13 +77,13 @@ pub fn write_workbook(dir: &Path, i: usize, n: usize) -> PathBuf {
             "SDG 9; 17".into(),
             "35(d); 69".into(),
             "governments; civil-society".into(),
-            "regional".into(),
+            scopes[(i + a) % scopes.len()].into(),
             "KEN; Ghana; 566; Sub-Saharan Africa".into(),
             "1/3/2026".into(),
             "2026-06-30".into(),
             "completed".into(),
-            "24".into(),
-            "20".into(),
+            governments.to_string(),
+            (governments / 2).to_string(),
             "ITU; UNESCO".into(),
             "Workshops held and a report published.".into(),
             "https://example.org/action".into(),
@@ -89,12 +97,32 @@ pub fn write_workbook(dir: &Path, i: usize, n: usize) -> PathBuf {
         }
     }
     let narrative = wb.add_worksheet().set_name("Narrative").expect("sheet");
-    narrative
-        .write_string(0, 0, "Summary of actions taken")
-        .expect("cell");
-    narrative
-        .write_string(0, 1, "What the organization did in the year.")
-        .expect("cell");
+    let texts = [
+        (
+            "Summary of actions taken",
+            "What the organization did in the year, in a few sentences.",
+        ),
+        (
+            "Measures to enable participation of developing countries",
+            "Fellowships and remote participation for delegates of developing countries.",
+        ),
+        (
+            "Challenges and obstacles",
+            "Funding, and the time small administrations can give.",
+        ),
+        (
+            "Lessons learned",
+            "Regional meetings before global ones help.",
+        ),
+        (
+            "Proposals for action by the Commission",
+            "The Commission could compare the reports across years.",
+        ),
+    ];
+    for (r, (k, v)) in texts.iter().enumerate() {
+        narrative.write_string(r as u32, 0, *k).expect("cell");
+        narrative.write_string(r as u32, 1, *v).expect("cell");
+    }
     let path = dir.join(format!("org{i}.xlsx"));
     std::fs::write(&path, wb.save_to_buffer().expect("xlsx")).expect("write");
     path

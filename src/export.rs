@@ -134,6 +134,11 @@ pub fn xlsx_bytes(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
                             ws.write_number(row, c, n as f64)?;
                         }
                     }
+                    Data::Float(v) => {
+                        if let Some(n) = v[r] {
+                            ws.write_number(row, c, n)?;
+                        }
+                    }
                     Data::Bool(v) => {
                         if let Some(b) = v[r] {
                             ws.write_boolean(row, c, b)?;

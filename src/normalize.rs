@@ -213,6 +213,7 @@ impl Cell<'_> {
             (_, Data::Int(c)) => c.push(None),
             (_, Data::Date(c)) => c.push(None),
             (_, Data::Bool(c)) => c.push(None),
+            (_, Data::Float(c)) => c.push(None),
         }
     }
 }

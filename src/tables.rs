@@ -111,6 +111,8 @@ pub enum Data {
     Int(Vec<Option<i64>>),
     Date(Vec<Option<NaiveDate>>),
     Bool(Vec<Option<bool>>),
+    /// Shares and other figures with decimals (the report's annex).
+    Float(Vec<Option<f64>>),
 }
 
 impl Data {
@@ -120,6 +122,7 @@ impl Data {
             Data::Int(v) => v.len(),
             Data::Date(v) => v.len(),
             Data::Bool(v) => v.len(),
+            Data::Float(v) => v.len(),
         }
     }
 
@@ -138,6 +141,7 @@ impl Data {
             Data::Int(v) => v.reserve(more),
             Data::Date(v) => v.reserve(more),
             Data::Bool(v) => v.reserve(more),
+            Data::Float(v) => v.reserve(more),
         }
     }
 
@@ -155,6 +159,7 @@ impl Data {
             Data::Int(_) => Data::Int(Vec::new()),
             Data::Date(_) => Data::Date(Vec::new()),
             Data::Bool(_) => Data::Bool(Vec::new()),
+            Data::Float(_) => Data::Float(Vec::new()),
         }
     }
 
@@ -173,6 +178,7 @@ impl Data {
                 .copied()
                 .flatten()
                 .map(|b| if b { "yes" } else { "no" }.to_string()),
+            Data::Float(v) => v.get(row).copied().flatten().map(|f| f.to_string()),
         }
     }
 }
@@ -233,6 +239,7 @@ impl Table {
                     Data::Int(v) => Data::Int(rows.iter().map(|&r| v[r]).collect()),
                     Data::Date(v) => Data::Date(rows.iter().map(|&r| v[r]).collect()),
                     Data::Bool(v) => Data::Bool(rows.iter().map(|&r| v[r]).collect()),
+                    Data::Float(v) => Data::Float(rows.iter().map(|&r| v[r]).collect()),
                 };
                 (n.clone(), picked)
             })
@@ -291,6 +298,7 @@ impl Table {
                 (Data::Int(a), Some(Data::Int(b))) => a.extend(b),
                 (Data::Date(a), Some(Data::Date(b))) => a.extend(b),
                 (Data::Bool(a), Some(Data::Bool(b))) => a.extend(b),
+                (Data::Float(a), Some(Data::Float(b))) => a.extend(b),
                 (d, _) => pad(d, h + oh),
             }
         }
@@ -303,6 +311,7 @@ fn pad(d: &mut Data, len: usize) {
         Data::Int(v) => v.resize(len, None),
         Data::Date(v) => v.resize(len, None),
         Data::Bool(v) => v.resize(len, None),
+        Data::Float(v) => v.resize(len, None),
     }
 }
 
@@ -321,6 +330,7 @@ fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
                 Data::Text(v) => StringChunked::from_iter_options(name, v.iter()).into_column(),
                 Data::Int(v) => Column::new(name, v),
                 Data::Bool(v) => Column::new(name, v),
+                Data::Float(v) => Column::new(name, v),
                 Data::Date(v) => {
                     let days: Vec<Option<i32>> = v
                         .iter()
@@ -354,6 +364,9 @@ fn from_frame(name: &str, df: &DataFrame) -> PolarsResult<Table> {
                 )
             }
             DataType::Null => Data::Text(Texts::missing(col.len())),
+            DataType::Float64 | DataType::Float32 => {
+                Data::Float(col.cast(&DataType::Float64)?.f64()?.iter().collect())
+            }
             _ => Data::Int(col.cast(&DataType::Int64)?.i64()?.iter().collect()),
         };
         columns.push((col.name().to_string(), data));

@@ -45,7 +45,7 @@ pub enum Command {
     Status(StatusArgs),
     /// Export a year's tables for analysts (CSV, XLSX or Parquet).
     Export(ExportArgs),
-    /// Build the consolidated report (PDF) and its data annex for a year.
+    /// Build the consolidated report (PDF and Word draft) and its data annex for a year.
     Report(ReportArgs),
     /// The main job: ingest the submissions folder, then build the latest year's report.
     Run(RunArgs),
@@ -252,12 +252,18 @@ pub struct ReportArgs {
     /// of cstd.toml, else the built-in template].
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,
-    /// Where to write `<year>/report.pdf` and the data annex [default: the
-    /// `output` of cstd.toml, else output].
+    /// Where to write `<year>/report.pdf`, `report.docx` and the data annex
+    /// [default: the `output` of cstd.toml, else output].
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArg,
+    /// Write an editable copy of the built-in template into DIR, and nothing else.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["year", "reference"])]
+    pub copy_template: Option<PathBuf>,
+    /// Print what a template may use (variables, filters, functions, data blocks), and nothing else.
+    #[arg(long)]
+    pub reference: bool,
 }
 
 #[derive(Debug, Args)]

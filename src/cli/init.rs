@@ -14,20 +14,18 @@ pub fn run(args: InitArgs) -> anyhow::Result<u8> {
             settings.display()
         );
     }
-    let files: [(&str, &[u8]); 4] = [
+    let files: [(&str, &[u8]); 2] = [
         ("register.csv", crate::register::BUILTIN.as_bytes()),
         ("submissions/README.md", SUBMISSIONS_README.as_bytes()),
-        (
-            "report-template/report.md",
-            crate::report::DEFAULT_TEMPLATE.as_bytes(),
-        ),
-        ("report-template/fonts/README.md", FONTS_README.as_bytes()),
     ];
     for (name, bytes) in files {
         let path = dir.join(name);
         if !path.exists() {
             crate::durable::write(&path, bytes)?;
         }
+    }
+    if !dir.join("report-template/report.md").exists() {
+        crate::report::write_template(&dir.join("report-template"))?;
     }
     crate::durable::write(&settings, crate::config::INIT.as_bytes())?;
     super::emit(&format!(
@@ -43,7 +41,3 @@ const SUBMISSIONS_README: &str = "Save here every file received from an organiza
 (workbooks, JSON, zips, folders of CSV files), in a folder per reporting year if you like \
 (`2026/itu.xlsx`). `cstd ingest` (or `cstd run`) reads them all; a file read before is not read \
 again.\n";
-
-const FONTS_README: &str = "Fonts placed here are used for characters the built-in Noto Serif \
-lacks: a Noto Sans CJK for Chinese, a Noto Naskh Arabic for Arabic. NotoSerif-Regular.ttf and \
-NotoSerif-Bold.ttf placed here replace the built-in ones.\n";

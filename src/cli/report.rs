@@ -8,6 +8,20 @@ use crate::config::Config;
 use crate::store::{Generation, Store};
 
 pub fn run(args: ReportArgs, config: &Config) -> anyhow::Result<u8> {
+    if args.reference {
+        super::emit(&crate::report::reference())?;
+        return Ok(OK);
+    }
+    if let Some(dir) = &args.copy_template {
+        let written = crate::report::write_template(dir)?;
+        super::emit(&format!(
+            "The built-in template, to edit: {} ({} files); build with `cstd report --template {}`.\n",
+            dir.join("report.md").display(),
+            written.len(),
+            dir.display()
+        ))?;
+        return Ok(OK);
+    }
     let generation = Store::new(&config.store(args.store.store.as_deref())).require_current()?;
     let year = match args.year {
         Some(y) => y,
@@ -41,9 +55,11 @@ pub(super) fn build(
         eprintln!("warning: {w}");
     }
     super::emit(&format!(
-        "Report for {year}: {} ({} pages), data annex: {} files beside it.\n",
+        "Report for {year}: {} ({} pages, {} words in the body) and the Word draft {}; data annex: {} files beside them.\n",
         built.pdf.display(),
         built.pages,
+        crate::report::style::number(built.words as i64),
+        built.docx.display(),
         built.annex.len()
     ))?;
     Ok(OK)
