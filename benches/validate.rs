@@ -3,6 +3,7 @@
 //! `cargo bench --bench validate` generates 100-action workbooks, then measures in
 //! one run: one workbook (cstd vs calamine), 200 workbooks (cstd on one core, on
 //! two, and calamine), and `cstd validate FILE` as a whole process.
+//! `CSTD_PROFILE_LOOP=N` validates one workbook N times and nothing else.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -31,37 +32,52 @@ fn main() {
     };
     let limits = Limits::default();
 
+    // For a profiler (valgrind --tool=callgrind): validate one workbook
+    // CSTD_PROFILE_LOOP times and nothing else.
+    if let Some(n) = std::env::var("CSTD_PROFILE_LOOP")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        for _ in 0..n {
+            std::hint::black_box(check_path(one, schema, &ctx, &limits));
+        }
+        return;
+    }
     // Warm the caches (schema, reference data, file system).
     for f in &files {
         std::hint::black_box(check_path(f, schema, &ctx, &limits));
         std::hint::black_box(calamine_read(f));
     }
 
-    let reps = 50;
-    let cal_one = median(reps, || {
-        std::hint::black_box(calamine_read(one));
-    });
-    let cstd_one = median(reps, || {
-        let r = check_path(one, schema, &ctx, &limits);
-        assert_eq!(r.counts.errors, 0, "{:?}", r.findings.first());
-        std::hint::black_box(r);
-    });
+    // Interleaved, so that a slower moment of the machine weighs on both
+    // sides of each ratio alike; the ratio is taken per round.
     let want = |n: &str| schema.sheet_for_name(n).is_some();
-    let read_one = median(reps, || {
-        std::hint::black_box(cstd::read::read_path(one, &limits, &want));
-    });
-    println!("one workbook of 100 actions:");
-    println!("  calamine alone    {:>8.2} ms", ms(cal_one));
-    println!(
-        "  cstd read only    {:>8.2} ms   ratio to calamine {:.2}",
-        ms(read_one),
-        ratio(read_one, cal_one)
-    );
-    println!(
-        "  cstd validate     {:>8.2} ms   ratio to calamine {:.2}",
-        ms(cstd_one),
-        ratio(cstd_one, cal_one)
-    );
+    let rounds = 300;
+    let (mut cal, mut read, mut val) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        cal.push(time(|| {
+            std::hint::black_box(calamine_read(one));
+        }));
+        read.push(time(|| {
+            std::hint::black_box(cstd::read::read_path(one, &limits, &want));
+        }));
+        val.push(time(|| {
+            let r = check_path(one, schema, &ctx, &limits);
+            assert_eq!(r.counts.errors, 0, "{:?}", r.findings.first());
+            std::hint::black_box(r);
+        }));
+    }
+    let per_round =
+        |x: &[Duration]| -> Vec<f64> { x.iter().zip(&cal).map(|(a, b)| ratio(*a, *b)).collect() };
+    println!("one workbook of 100 actions ({rounds} interleaved rounds; median, quartiles):");
+    println!("  calamine alone    {:>8.2} ms", ms(middle(&cal)));
+    for (what, x) in [("cstd read only", &read), ("cstd validate ", &val)] {
+        let (q1, q2, q3) = quartiles(per_round(x));
+        println!(
+            "  {what}    {:>8.2} ms   ratio to calamine {q2:.2} ({q1:.2}–{q3:.2})",
+            ms(middle(x))
+        );
+    }
 
     let reps = 5;
     let cal_many = median(reps, || {
@@ -126,6 +142,24 @@ fn calamine_read(path: &Path) -> usize {
         n += range.used_cells().count();
     }
     n
+}
+
+fn time(f: impl FnOnce()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
+}
+
+fn middle(x: &[Duration]) -> Duration {
+    let mut x = x.to_vec();
+    x.sort();
+    x[x.len() / 2]
+}
+
+fn quartiles(mut x: Vec<f64>) -> (f64, f64, f64) {
+    x.sort_by(f64::total_cmp);
+    let n = x.len();
+    (x[n / 4], x[n / 2], x[3 * n / 4])
 }
 
 fn median(reps: usize, mut f: impl FnMut()) -> Duration {

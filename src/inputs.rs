@@ -159,7 +159,11 @@ impl Walk<'_> {
         let schema = self.schema;
         let is_csv_submission = children.iter().any(|c| {
             std::fs::symlink_metadata(c).is_ok_and(|m| m.is_file())
-                && c.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+                && c.extension().is_some_and(|e| {
+                    ["csv", "txt", "tsv"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                })
                 && c.file_stem()
                     .is_some_and(|s| schema.sheet_for_name(&s.to_string_lossy()).is_some())
         });

@@ -1,6 +1,10 @@
 //! Reference data kept as data: the UN M49 list of countries and areas with
-//! their regions and group flags (LDC, LLDC, SIDS), from `data/m49.csv`.
-//! Groups change over time; the secretariat updates the file, not the code.
+//! their regions and group flags (LDC, LLDC, SIDS), from `data/m49.csv`, and
+//! their names in the six UN languages from CLDR (`data/names.csv`). Groups
+//! change over time; the secretariat updates the files, not the code.
+//!
+//! A name that fits more than one country (Korea, Congo, Guinea) is never
+//! read by guess: [`Reference::lookup`] says which countries it could be.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
@@ -10,8 +14,9 @@ use serde::Deserialize;
 use crate::text::compact;
 
 const M49_CSV: &str = include_str!("../data/m49.csv");
+const NAMES_CSV: &str = include_str!("../data/names.csv");
 
-/// Names people write that the M49 list spells otherwise.
+/// Names people write that neither the M49 list nor CLDR give.
 const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("Bolivia", "BOL"),
     ("Cape Verde", "CPV"),
@@ -30,7 +35,6 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("Moldova", "MDA"),
     ("North Korea", "PRK"),
     ("South Korea", "KOR"),
-    ("Korea", "KOR"),
     ("Russia", "RUS"),
     ("Syria", "SYR"),
     ("Tanzania", "TZA"),
@@ -113,35 +117,77 @@ impl Area {
     }
 }
 
+/// What a name of a country or region reads as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Found(Area),
+    /// The name fits more than one country: read as `read_as` when it is the
+    /// exact name of one of them, else not read; a warning lists them all.
+    Ambiguous {
+        read_as: Option<Area>,
+        candidates: Vec<Area>,
+    },
+    NotFound,
+}
+
 pub struct Reference {
     pub countries: Vec<Country>,
-    index: HashMap<String, Area>,
+    /// What every code and name reads as, by its folded key, worked out once
+    /// so that a lookup is one probe: ISO alpha-3 and M49 codes, the regions,
+    /// `Global` and the aliases name one area; the names of the six languages
+    /// may name several.
+    names: HashMap<String, Lookup>,
+    /// Every country name's words, to find the names that contain another.
+    words: Vec<(Area, Vec<String>)>,
+    /// For each word, the entries of `words` that hold it.
+    by_word: HashMap<String, Vec<usize>>,
+    /// (code, language, name) as CLDR writes them.
+    localized: Vec<(String, String, String)>,
+}
+
+/// A name's words: lower case, accents removed, split at anything but a
+/// letter or digit.
+fn words_of(name: &str) -> Vec<String> {
+    crate::text::fold(name)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Whether `inner` occurs in `outer` as a run of whole words.
+fn contains_words(outer: &[String], inner: &[String]) -> bool {
+    !inner.is_empty() && outer.len() > inner.len() && outer.windows(inner.len()).any(|w| w == inner)
 }
 
 impl Reference {
     pub fn current() -> &'static Reference {
         static REF: OnceLock<Reference> = OnceLock::new();
-        REF.get_or_init(|| Reference::parse(M49_CSV).expect("the bundled m49.csv is valid"))
+        REF.get_or_init(|| {
+            Reference::parse(M49_CSV, NAMES_CSV)
+                .expect("the bundled m49.csv and names.csv are valid")
+        })
     }
 
-    pub fn parse(text: &str) -> Result<Reference, String> {
-        let mut reader = csv::Reader::from_reader(text.as_bytes());
+    pub fn parse(m49: &str, names_csv: &str) -> Result<Reference, String> {
+        let mut reader = csv::Reader::from_reader(m49.as_bytes());
         let countries: Vec<Country> = reader
             .deserialize()
             .collect::<Result<_, _>>()
             .map_err(|e| e.to_string())?;
         let mut index = HashMap::default();
+        let mut regions = std::collections::BTreeSet::new();
         for c in &countries {
             for region in [&c.region, &c.subregion, &c.intermediate_region] {
                 if !region.is_empty() {
                     index.insert(compact(region), Area::Region(region.clone()));
+                    regions.insert(region.clone());
                 }
             }
         }
         for c in &countries {
             let area = Area::Country(c.iso3.clone());
             index.insert(compact(&c.iso3), area.clone());
-            index.insert(compact(&c.name), area.clone());
             if let Ok(n) = c.m49.parse::<u32>() {
                 index.insert(n.to_string(), area.clone());
                 index.insert(format!("{n:03}"), area.clone());
@@ -167,32 +213,218 @@ impl Reference {
                 Area::Region(name.to_string()),
             );
         }
-        Ok(Reference { countries, index })
+        // Each name with the areas it names, and each country name's words.
+        let mut named: HashMap<String, (Vec<Area>, Vec<String>)> = HashMap::default();
+        let mut words = Vec::new();
+        let mut localized = Vec::new();
+        let mut add = |name: &str, area: Area, words: &mut Vec<(Area, Vec<String>)>| {
+            let key = compact(name);
+            if key.is_empty() {
+                return;
+            }
+            let at = named
+                .entry(key)
+                .or_insert_with(|| (Vec::new(), words_of(name)));
+            if !at.0.contains(&area) {
+                at.0.push(area.clone());
+            }
+            if matches!(area, Area::Country(_)) {
+                words.push((area, words_of(name)));
+            }
+        };
+        for c in &countries {
+            add(&c.name, Area::Country(c.iso3.clone()), &mut words);
+        }
+        let mut reader = csv::Reader::from_reader(names_csv.as_bytes());
+        for row in reader.records() {
+            let row = row.map_err(|e| e.to_string())?;
+            let (code, lang, name) = (&row[0], &row[1], &row[2]);
+            let area = if regions.contains(code) {
+                Area::Region(code.to_string())
+            } else {
+                Area::Country(code.to_string())
+            };
+            add(name, area, &mut words);
+            localized.push((code.to_string(), lang.to_string(), name.to_string()));
+        }
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, (_, ws)) in words.iter().enumerate() {
+            for w in ws {
+                let at = by_word.entry(w.clone()).or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        let mut reference = Reference {
+            countries,
+            names: HashMap::default(),
+            words,
+            by_word,
+            localized,
+        };
+        reference.names = named
+            .into_iter()
+            .map(|(key, (exact, ws))| {
+                let read = reference.by_name(exact, &ws);
+                (key, read)
+            })
+            .collect();
+        // A code or an alias settles what a name would.
+        for (key, area) in index {
+            reference.names.insert(key, Lookup::Found(area));
+        }
+        Ok(reference)
+    }
+
+    /// What a code or a name reads as: a code (KEN, 404), a region or
+    /// `Global` is read as it is; a country's name is read when it names one
+    /// country only.
+    pub fn lookup(&self, text: &str) -> std::borrow::Cow<'_, Lookup> {
+        use std::borrow::Cow;
+        match crate::text::with_compact(text, |key| self.names.get(key)) {
+            Some(read) => Cow::Borrowed(read),
+            // Not a name: it may still be part of some (Korea, Guinea).
+            None => Cow::Owned(self.by_name(Vec::new(), &words_of(text))),
+        }
+    }
+
+    /// What a name reads as, from the areas it names exactly and its words.
+    fn by_name(&self, exact: Vec<Area>, inner: &[String]) -> Lookup {
+        if let [only] = exact.as_slice()
+            && !matches!(only, Area::Country(_))
+        {
+            return Lookup::Found(only.clone());
+        }
+        if exact.len() > 1 {
+            return Lookup::Ambiguous {
+                read_as: None,
+                candidates: exact,
+            };
+        }
+        // Countries with a name holding this one and at most two words more:
+        // Korea in North Korea and South Korea, Guinea in Equatorial Guinea.
+        let mut containers: Vec<Area> = Vec::new();
+        let entries = inner
+            .first()
+            .and_then(|w| self.by_word.get(w))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for &i in entries {
+            let (area, outer) = &self.words[i];
+            if exact.contains(area)
+                || containers.contains(area)
+                || outer.len() > inner.len() + 2
+                || !contains_words(outer, inner)
+            {
+                continue;
+            }
+            containers.push(area.clone());
+        }
+        containers.sort_by(|a, b| a.code().cmp(b.code()));
+        match (exact.into_iter().next(), containers.len()) {
+            (Some(a), 0) => Lookup::Found(a),
+            (Some(a), _) => {
+                let mut candidates = vec![a.clone()];
+                candidates.extend(containers);
+                Lookup::Ambiguous {
+                    read_as: Some(a),
+                    candidates,
+                }
+            }
+            (None, n) if n >= 2 => Lookup::Ambiguous {
+                read_as: None,
+                candidates: containers,
+            },
+            _ => Lookup::NotFound,
+        }
     }
 
     pub fn area(&self, text: &str) -> Option<Area> {
-        crate::text::with_compact(text, |k| self.index.get(k).cloned())
+        match self.lookup(text).into_owned() {
+            Lookup::Found(a)
+            | Lookup::Ambiguous {
+                read_as: Some(a), ..
+            } => Some(a),
+            _ => None,
+        }
     }
 
-    /// The code of the area `text` names, borrowed from the reference data.
-    pub fn area_code(&self, text: &str) -> Option<&str> {
-        crate::text::with_compact(text, |k| self.index.get(k).map(Area::code))
+    /// An area as a person reads it: `Republic of Korea (KOR)`.
+    pub fn display(&self, area: &Area) -> String {
+        match area {
+            Area::Country(iso) => match self.country(iso) {
+                Some(c) => format!("{} ({iso})", c.name),
+                None => iso.clone(),
+            },
+            other => other.code().to_string(),
+        }
+    }
+
+    /// Each country's name in a language, with its code and region, in name
+    /// order: for the template's list of countries. The English name is the
+    /// UN's; in another language, CLDR's fullest.
+    pub fn country_names(&self, lang: &str) -> Vec<(String, String, String)> {
+        let mut out: Vec<(String, String, String)> = self
+            .countries
+            .iter()
+            .map(|c| {
+                let name = if lang == "en" {
+                    c.name.clone()
+                } else {
+                    self.localized
+                        .iter()
+                        .filter(|(code, l, _)| *code == c.iso3 && l == lang)
+                        .map(|(_, _, n)| n.clone())
+                        .max_by_key(|n| n.chars().count())
+                        .unwrap_or_else(|| c.name.clone())
+                };
+                (name, c.iso3.clone(), self.region_name(&c.region, lang))
+            })
+            .collect();
+        out.sort_by_key(|a| crate::text::fold(&a.0));
+        out
+    }
+
+    /// A region's name in a language (its English name when CLDR has none).
+    pub fn region_name(&self, region: &str, lang: &str) -> String {
+        self.localized
+            .iter()
+            .filter(|(code, l, _)| code == region && l == lang)
+            .map(|(_, _, n)| n.clone())
+            .max_by_key(|n| n.chars().count())
+            .unwrap_or_else(|| region.to_string())
+    }
+
+    /// The regions of the M49 list, in English.
+    pub fn regions(&self) -> Vec<String> {
+        let mut r: Vec<String> = self
+            .countries
+            .iter()
+            .flat_map(|c| [&c.region, &c.subregion, &c.intermediate_region])
+            .filter(|r| !r.is_empty())
+            .cloned()
+            .collect();
+        r.sort();
+        r.dedup();
+        r
     }
 
     pub fn country(&self, iso3: &str) -> Option<&Country> {
         self.countries.iter().find(|c| c.iso3 == iso3)
     }
 
-    /// Closest country and region names to a value that matched nothing.
+    /// Closest country and region names to a value that matched nothing, in
+    /// any of the six languages.
     pub fn suggest(&self, text: &str) -> Vec<String> {
         let names: Vec<(String, String)> = self
             .countries
             .iter()
             .map(|c| (compact(&c.name), c.name.clone()))
             .chain(
-                COUNTRY_ALIASES
+                self.localized
                     .iter()
-                    .map(|(a, _)| (compact(a), (*a).to_string())),
+                    .map(|(_, _, n)| (compact(n), n.clone())),
             )
             .collect();
         crate::text::closest(
@@ -219,7 +451,55 @@ mod tests {
             Some(Area::Region("Sub-Saharan Africa".into()))
         );
         assert_eq!(r.area("worldwide"), Some(Area::Global));
+        assert_eq!(r.area("Royaume-Uni"), Some(Area::Country("GBR".into())));
+        assert_eq!(r.area("Reino Unido"), Some(Area::Country("GBR".into())));
+        assert_eq!(r.area("Estados Unidos"), Some(Area::Country("USA".into())));
+        assert_eq!(r.area("Afrique"), Some(Area::Region("Africa".into())));
+        assert_eq!(r.area("África"), Some(Area::Region("Africa".into())));
+        assert_eq!(r.area("Caraïbes"), Some(Area::Region("Caribbean".into())));
+        assert_eq!(
+            r.area("Korea, Republic of"),
+            Some(Area::Country("KOR".into()))
+        );
+        assert_eq!(r.area("Africa"), Some(Area::Region("Africa".into())));
+        assert_eq!(r.area("Georgia"), Some(Area::Country("GEO".into())));
         assert!(r.country("AFG").is_some_and(|c| c.ldc && c.lldc));
         assert_eq!(r.countries.iter().filter(|c| c.ldc).count(), 44);
+    }
+
+    #[test]
+    fn a_name_that_fits_several_countries_is_never_a_silent_choice() {
+        let r = Reference::current();
+        let codes = |l: Lookup| match l {
+            Lookup::Ambiguous {
+                read_as,
+                candidates,
+            } => (
+                read_as.map(|a| a.code().to_string()),
+                candidates
+                    .iter()
+                    .map(|a| a.code().to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            other => panic!("{other:?}"),
+        };
+        let codes = |l: std::borrow::Cow<Lookup>| codes(l.into_owned());
+        let (read, of) = codes(r.lookup("Korea"));
+        assert_eq!(read, None);
+        assert_eq!(of, ["KOR", "PRK"]);
+        let (read, of) = codes(r.lookup("Corée"));
+        assert_eq!(
+            (read, of),
+            (None, vec!["KOR".to_string(), "PRK".to_string()])
+        );
+        let (read, of) = codes(r.lookup("Congo"));
+        assert_eq!(read.as_deref(), Some("COG"));
+        assert!(of.contains(&"COD".to_string()), "{of:?}");
+        let (read, of) = codes(r.lookup("Guinea"));
+        assert_eq!(read.as_deref(), Some("GIN"));
+        assert!(
+            of.contains(&"GNB".to_string()) && of.contains(&"GNQ".to_string()),
+            "{of:?}"
+        );
     }
 }

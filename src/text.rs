@@ -142,6 +142,20 @@ pub fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", column_name(col), row as u64 + 1)
 }
 
+/// The 0-based row and column of a cell name such as `U103` (`$U$103` too).
+pub fn parse_cell_name(name: &str) -> Option<(u32, u32)> {
+    let name = name.replace('$', "");
+    let letters = name.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = name[..letters].bytes().try_fold(0u32, |n, b| {
+        Some(n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1)
+    })?;
+    let row: u32 = name[letters..].parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
 /// Shortens a value for quoting in a finding, saying that it did.
 pub fn quote(value: &str) -> String {
     const MAX: usize = 80;

@@ -10,7 +10,7 @@ use cstd::read::Limits;
 use cstd::schema::Schema;
 use cstd::validate::{Context, FileReport, check_path};
 
-use crate::common::{Book, C, raw_cell, raw_xlsx, s, tempdir, write, zip};
+use crate::common::{Book, C, raw_cell, raw_xlsx, raw_xlsx_with, s, tempdir, write, zip};
 
 fn ctx() -> Context {
     Context {
@@ -368,6 +368,127 @@ fn cases() -> Vec<Case> {
             "organization",
         ),
         case(
+            "a zip of Excel's Unicode Text files (UTF-16, tabs)",
+            "f.zip",
+            {
+                let utf16 = |t: &str| -> Vec<u8> {
+                    let mut b = vec![0xFF, 0xFE];
+                    b.extend(t.encode_utf16().flat_map(u16::to_le_bytes));
+                    b
+                };
+                zip(&[
+                    ("organization.txt", &utf16("Acronym\tITU\n")),
+                    ("actions.txt", &utf16("Action ID\tTitle\nA1\tForum\n")),
+                ])
+            },
+            "encoding-detected",
+            "organization",
+        ),
+        case(
+            "a country name that fits two countries",
+            "f.xlsx",
+            xlsx(v().set("Actions", "K4", s("Korea; Kenya"))),
+            "area-ambiguous",
+            "Actions!K4",
+        ),
+        case(
+            "a CSV line shifted by a separator inside a value",
+            "f.zip",
+            zip(&[
+                ("organization.csv", "Acronym;ITU\n".as_bytes()),
+                (
+                    "actions.csv",
+                    b"Action ID;Title\nA1;Forum; 2026\nA2;Index\n",
+                ),
+            ]),
+            "csv-row-fields",
+            "actions",
+        ),
+        case(
+            "a date whose order another date settles",
+            "f.xlsx",
+            xlsx(
+                v().set("Actions", "L3", s("03/04/2026"))
+                    .set("Actions", "M3", s("04/30/2026")),
+            ),
+            "date-order-inferred",
+            "Actions!L3",
+        ),
+        case(
+            "a formula without its computed value",
+            "f.xlsx",
+            raw_xlsx(
+                &format!(
+                    r#"<row r="1">{}{}</row><row r="2">{}<c r="B2"><f>CONCAT("a","b")</f></c></row>"#,
+                    raw_cell("A1", "Action ID"),
+                    raw_cell("B1", "Title"),
+                    raw_cell("A2", "A1"),
+                ),
+                &[],
+            ),
+            "formula-no-value",
+            "Actions!B2",
+        ),
+        case(
+            "a hidden row holding data",
+            "f.xlsx",
+            raw_xlsx(
+                &format!(
+                    r#"<row r="1">{}{}</row><row r="2" hidden="1">{}{}</row>"#,
+                    raw_cell("A1", "Action ID"),
+                    raw_cell("B1", "Title"),
+                    raw_cell("A2", "A1"),
+                    raw_cell("B2", "Forum"),
+                ),
+                &[],
+            ),
+            "hidden-data",
+            "Actions",
+        ),
+        case(
+            "a hidden column holding data",
+            "f.xlsx",
+            raw_xlsx_with(
+                r#"<cols><col min="3" max="3" width="9" hidden="1"/></cols>"#,
+                &format!(
+                    r#"<row r="1">{}{}</row><row r="2">{}{}{}</row>"#,
+                    raw_cell("A1", "Action ID"),
+                    raw_cell("B1", "Title"),
+                    raw_cell("A2", "A1"),
+                    raw_cell("B2", "Forum"),
+                    raw_cell("C2", "kept aside"),
+                ),
+                &[],
+            ),
+            "hidden-data",
+            "Actions",
+        ),
+        case(
+            "cells beyond the range the sheet declares",
+            "f.xlsx",
+            raw_xlsx_with(
+                r#"<dimension ref="A1:B2"/>"#,
+                &format!(
+                    r#"<row r="1">{}{}</row><row r="2">{}{}</row><row r="9">{}</row>"#,
+                    raw_cell("A1", "Action ID"),
+                    raw_cell("B1", "Title"),
+                    raw_cell("A2", "A1"),
+                    raw_cell("B2", "Forum"),
+                    raw_cell("A9", "A2"),
+                ),
+                &[],
+            ),
+            "data-outside-range",
+            "Actions",
+        ),
+        case(
+            "JSON with a missing comma",
+            "f.json",
+            b"{\"organization\": {\"acronym\": \"ITU\" \"year\": 2026}}".to_vec(),
+            "json-syntax",
+            "",
+        ),
+        case(
             "JSON with an object for a title",
             "f.json",
             br#"{"actions": [{"action_id": "A1", "title": {"en": "x"}}]}"#.to_vec(),
@@ -502,6 +623,56 @@ fn what_people_type_is_understood() {
         a.list("countries"),
         ["KEN", "CIV", "Sub-Saharan Africa"],
         "Kenya and 404 are one country"
+    );
+}
+
+/// Lists split where a person means them to, never inside a name; country
+/// and region names in the six languages.
+#[test]
+fn lists_split_where_people_mean_and_names_are_read_in_any_language() {
+    let book = Book::valid()
+        .set(
+            "Actions",
+            "K3",
+            s("Korea, Republic of; Tanzania, United Republic of"),
+        )
+        .set(
+            "Actions",
+            "K4",
+            s("Royaume-Uni; Reino Unido; Estados Unidos; Afrique; Caribe; Кения"),
+        )
+        .set("Actions", "S3", s("Ministry of Health, Kenya; ITU"))
+        .set("Actions", "S4", s("UNESCO, ITU"));
+    let book = {
+        let mut b = book;
+        // The partners column, after the eighteen of the valid book.
+        b.sheet("Actions")[1].resize(19, crate::common::C::Blank);
+        b.sheet("Actions")[1][18] = s("Partners");
+        b
+    };
+    let dir = tempdir();
+    let path = write(dir.path(), "f.xlsx", &book.xlsx());
+    let report = check(&path);
+    let problems: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity != cstd::findings::Severity::Note)
+        .map(|f| format!("{} {}", f.code, place_of(f)))
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let sub = report.submission.unwrap();
+    let a = &sub.records("actions");
+    assert_eq!(a[0].list("countries"), ["KOR", "TZA"]);
+    assert_eq!(
+        a[1].list("countries"),
+        ["GBR", "USA", "Africa", "Caribbean", "KEN"],
+        "the United Kingdom twice is one"
+    );
+    assert_eq!(a[0].list("partners"), ["Ministry of Health, Kenya", "ITU"]);
+    assert_eq!(
+        a[1].list("partners"),
+        ["UNESCO, ITU"],
+        "free text never splits at commas"
     );
 }
 

@@ -32,7 +32,7 @@ pub(super) fn folder_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, V
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+        .filter(|p| is_table_file(&p.to_string_lossy()))
         .collect();
     files.sort();
     if files.is_empty() {
@@ -93,7 +93,7 @@ pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(
         };
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         // macOS adds resource forks (`__MACOSX/._actions.csv`) to zips it makes.
-        if !name.to_lowercase().ends_with(".csv") || name.contains("__MACOSX") {
+        if !is_table_file(&name) || name.contains("__MACOSX") {
             continue;
         }
         let mut bytes = Vec::new();
@@ -117,6 +117,13 @@ pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(
         parts.push((stem(&name), bytes));
     }
     sheets(parts, Container::CsvZip, limits)
+}
+
+/// A sheet saved as text: CSV, or Excel's "Unicode Text" (tab-separated,
+/// UTF-16) saved as `.txt` or `.tsv`.
+pub(super) fn is_table_file(name: &str) -> bool {
+    let n = name.to_lowercase();
+    n.ends_with(".csv") || n.ends_with(".txt") || n.ends_with(".tsv")
 }
 
 fn stem(path: &str) -> String {
@@ -145,6 +152,9 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let mut sheet = SheetBuilder::new(&name, limits);
+        // Fields per line: a line with more than most have holds a separator
+        // that shifted its values.
+        let mut widths: Vec<(usize, usize)> = Vec::new();
         for (r, record) in reader.records().enumerate() {
             let record = match record {
                 Ok(rec) => rec,
@@ -155,6 +165,15 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
                     };
                 }
             };
+            let filled = record
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.trim().is_empty())
+                .last()
+                .map(|(i, _)| i + 1);
+            if let Some(n) = filled {
+                widths.push((r, n.max(record.len())));
+            }
             for (c, field) in record.iter().enumerate() {
                 let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
                     return Read::failed(limits::exceeded(
@@ -169,6 +188,7 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
                 }
             }
         }
+        findings.extend(wide_lines(&name, &widths));
         sheets.push(sheet.finish());
     }
     Read {
@@ -179,6 +199,30 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
         }),
         findings,
     }
+}
+
+/// Lines with more fields than most lines of their file: (line, fields).
+fn wide_lines(name: &str, widths: &[(usize, usize)]) -> Vec<Finding> {
+    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for (_, n) in widths.iter().filter(|(_, n)| *n > 1) {
+        *counts.entry(*n).or_default() += 1;
+    }
+    let Some((&usual, _)) = counts
+        .iter()
+        .max_by_key(|(n, c)| (**c, std::cmp::Reverse(**n)))
+    else {
+        return Vec::new();
+    };
+    widths
+        .iter()
+        .filter(|(_, n)| *n > usual)
+        .map(|(r, n)| {
+            Finding::new("csv-row-fields", Place::sheet(name)).detail(format!(
+                "line {} has {n} fields; the other lines have {usual}",
+                r + 1
+            ))
+        })
+        .collect()
 }
 
 /// UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252.

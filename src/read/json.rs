@@ -16,10 +16,12 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
     let doc: Json = match serde_json::from_slice(text) {
         Ok(d) => d,
         Err(e) => {
+            // A document that ends early was cut; any other error is a
+            // syntax error of its own, with where it is.
             let code = if e.is_eof() {
                 "file-truncated"
             } else {
-                "json-invalid"
+                "json-syntax"
             };
             return Read::failed(Finding::new(code, Place::default()).detail(format!(
                 "line {}, column {}: {e}",

@@ -9,6 +9,7 @@ mod json;
 mod limits;
 mod ods_scan;
 mod spreadsheet;
+mod unseen;
 mod zip;
 
 use std::path::Path;
@@ -355,7 +356,7 @@ impl<'a> SheetBuilder<'a> {
     }
 }
 
-trait FindingPlace {
+pub(crate) trait FindingPlace {
     fn place(self, sheet: &str) -> Self;
     fn at(self, row: u32, col: u32) -> Self;
 }

@@ -7,7 +7,8 @@ use std::io::Cursor;
 use calamine::{CellErrorType, Data, DataRef, DataType, Ods, Reader, Xls, Xlsb, Xlsx};
 
 use super::{
-    Container, Limits, Read, Sheet, SheetBuilder, SheetFilter, Value, Workbook, limits, unreadable,
+    Container, FindingPlace as _, Limits, Read, Sheet, SheetBuilder, SheetFilter, Value, Workbook,
+    limits, unreadable,
 };
 use crate::findings::{Finding, Place};
 
@@ -22,16 +23,67 @@ pub(super) fn read_xlsx(bytes: &[u8], xlsm: bool, limits: &Limits, want: SheetFi
         Err(e) => return Read::failed(structure(&e)),
     };
     let names = wb.sheet_names();
-    read_sheets(names, container, limits, want, |name| {
-        let mut cells = wb
-            .worksheet_cells_reader(name)
-            .map_err(|e| sheet_damaged(name, &e))?;
-        drain(name, limits, || {
-            cells
-                .next_cell()
-                .map(|c| c.map(|c| (c.get_position(), from_ref(c.get_value()))))
-        })
-    })
+    let hidden = hidden_sheets(wb.sheets_metadata());
+    let mut noted = Vec::new();
+    // Calamine does not say which rows are hidden or outside the used
+    // range: the sheets' XML is skimmed for that after it.
+    let (mut read, unseen) = (
+        {
+            read_sheets(names, container, limits, want, |name| {
+                let mut cells = wb
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| sheet_damaged(name, &e))?;
+                // Formulas are read with their cached values: a formula
+                // without one (a file written by a program) is said, never
+                // read as empty.
+                let mut no_value = Vec::new();
+                let sheet = drain(name, limits, || -> Result<_, calamine::XlsxError> {
+                    loop {
+                        let Some(c) = cells.next_cell_with_formula_metadata()? else {
+                            return Ok(None);
+                        };
+                        if c.formula.is_some() && matches!(c.value, DataRef::Empty) {
+                            no_value.push(c.pos);
+                            continue;
+                        }
+                        return Ok(Some((c.pos, from_ref(&c.value))));
+                    }
+                })?;
+                for (row, col) in no_value {
+                    noted.push(Finding::new("formula-no-value", Place::sheet(name)).at(row, col));
+                }
+                Ok(sheet)
+            })
+        },
+        super::unseen::xlsx(bytes, want),
+    );
+    read.findings.extend(noted);
+    read.findings.extend(hidden_notes(&read, &hidden));
+    if let Some(wb) = &read.workbook {
+        read.findings
+            .extend(super::unseen::notes(&unseen, &wb.sheets));
+    }
+    read
+}
+
+/// The names of the hidden sheets of a workbook.
+fn hidden_sheets(meta: &[calamine::Sheet]) -> Vec<String> {
+    meta.iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// A note for each hidden sheet that was read.
+fn hidden_notes(read: &Read, hidden: &[String]) -> Vec<Finding> {
+    let Some(wb) = &read.workbook else {
+        return Vec::new();
+    };
+    wb.sheets
+        .iter()
+        .filter(|s| hidden.contains(&s.name))
+        .map(|s| Finding::new("hidden-data", Place::sheet(&s.name)).detail("the sheet is hidden"))
+        .collect()
 }
 
 pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Read {

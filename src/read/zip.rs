@@ -105,7 +105,7 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(
         Kind::Xlsb
     } else if has("content.xml") && has("mimetype") {
         Kind::Ods
-    } else if names.iter().any(|x| x.to_lowercase().ends_with(".csv")) {
+    } else if names.iter().any(|x| super::csv::is_table_file(x)) {
         Kind::CsvZip
     } else if has("[Content_Types].xml") {
         return Err(unreadable(

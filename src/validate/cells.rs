@@ -11,14 +11,56 @@ use crate::text::fold;
 pub enum DateProblem {
     /// Not a date at all, or an impossible one; with a guess where one exists.
     Invalid(Option<String>),
-    /// Could be more than one date (a two-digit year, no day).
-    Ambiguous(&'static str),
+    /// Could be more than one date (a two-digit year, no day, or the file's
+    /// other dates disagree on the order of day and month).
+    Ambiguous(std::borrow::Cow<'static, str>),
 }
 
 /// Reads a typed date: ISO (`2026-03-01`), day first (`1/3/2026`, `1.3.2026`),
 /// or with the month's name in English, French or Spanish (`1 March 2026`,
 /// `1er mars 2026`, `1 de marzo de 2026`, `March 1, 2026`).
 pub fn parse_date(text: &str) -> Result<NaiveDate, DateProblem> {
+    parse_date_in(text, Order::DayFirst)
+}
+
+/// Which of day and month comes first in dates written with figures only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    DayFirst,
+    MonthFirst,
+}
+
+/// The two leading figures and the year of a date such as `03/04/2026`,
+/// when it is one.
+pub fn figures_of(text: &str) -> Option<(u32, u32, i32)> {
+    // Runs on every text cell of a file: most are not dates, and say so in
+    // their first byte or their length, before anything is split.
+    let t = text.trim();
+    if !(6..=16).contains(&t.len()) || !t.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let mut parts = t.split(['-', '/', '.']).map(str::trim);
+    let mut next = |max: usize| {
+        parts
+            .next()
+            .filter(|n| (1..=max).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let (a, b, y) = (next(2)?, next(2)?, next(4)?);
+    if y.len() != 4 || parts.next().is_some() {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, y.parse().ok()?))
+}
+
+/// [`parse_date`], with dates written with figures read in `order`.
+pub fn parse_date_in(text: &str, order: Order) -> Result<NaiveDate, DateProblem> {
+    if order == Order::MonthFirst
+        && let Some((m, d, y)) = figures_of(text)
+    {
+        return ymd(y, m, d).ok_or_else(|| {
+            DateProblem::Invalid(ymd(y, d, m).map(|d| d.format("%Y-%m-%d").to_string()))
+        });
+    }
     let t = text.trim();
     // A date with a time of day: keep the date.
     let t = t
@@ -37,7 +79,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateProblem> {
             return ymd(n[0] as i32, n[1], n[2]).ok_or(DateProblem::Invalid(None));
         }
         if nums[2].len() != 4 {
-            return Err(DateProblem::Ambiguous("the year has two digits"));
+            return Err(DateProblem::Ambiguous("the year has two digits".into()));
         }
         return match ymd(n[2] as i32, n[1], n[0]) {
             Some(d) => Ok(d),
@@ -151,8 +193,8 @@ fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
     }
     match (day, month, year) {
         (Some(d), Some(m), Some(y)) => ymd(y, m, d).ok_or(DateProblem::Invalid(None)),
-        (None, Some(_), Some(_)) => Err(DateProblem::Ambiguous("the day is missing")),
-        (Some(_), Some(_), None) => Err(DateProblem::Ambiguous("the year is missing")),
+        (None, Some(_), Some(_)) => Err(DateProblem::Ambiguous("the day is missing".into())),
+        (Some(_), Some(_), None) => Err(DateProblem::Ambiguous("the year is missing".into())),
         _ => Err(DateProblem::Invalid(None)),
     }
 }
@@ -197,30 +239,48 @@ pub fn whole(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64)
 }
 
-/// Splits a list cell into items and resolves each once: by `;`, new lines and
-/// bullets always; by `,` only where the chunk does not resolve whole (labels
-/// may hold commas). Items that do not resolve come back with `None`.
+/// A list cell's items, with what `resolve` makes of each. A semicolon, a
+/// line break or a bullet separates items. A comma separates them only in a
+/// cell that uses none of these, and only where every part is an item on its
+/// own (`C1, C11`; never `Korea, Republic of`); free text (`commas` false)
+/// never splits at commas. The flag says a cell with commas was read whole
+/// because its parts are not all items.
 pub fn split_list<T>(
     cell: &str,
+    commas: bool,
     mut resolve: impl FnMut(&str) -> Option<T>,
-) -> Vec<(&str, Option<T>)> {
-    let mut items = Vec::new();
-    for chunk in cell.split([';', '\n', '\r', '\u{2022}']) {
-        let chunk = chunk.trim().trim_start_matches(['-', '*']).trim();
-        if chunk.is_empty() {
-            continue;
-        }
-        match resolve(chunk) {
-            Some(r) => items.push((chunk, Some(r))),
-            None if chunk.contains(',') => {
-                for part in chunk.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    items.push((part, resolve(part)));
-                }
-            }
-            None => items.push((chunk, None)),
-        }
+) -> (Vec<(&str, Option<T>)>, bool) {
+    fn clean(chunk: &str) -> &str {
+        chunk.trim().trim_start_matches(['-', '*']).trim()
     }
-    items
+    if cell.contains([';', '\n', '\r', '\u{2022}']) {
+        let items = cell
+            .split([';', '\n', '\r', '\u{2022}'])
+            .map(clean)
+            .filter(|c| !c.is_empty())
+            .map(|c| (c, resolve(c)))
+            .collect();
+        return (items, false);
+    }
+    let whole = clean(cell);
+    if whole.is_empty() {
+        return (Vec::new(), false);
+    }
+    let read = resolve(whole);
+    if read.is_some() || !commas || !whole.contains(',') {
+        return (vec![(whole, read)], false);
+    }
+    let parts: Vec<(&str, Option<T>)> = whole
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| (p, resolve(p)))
+        .collect();
+    if parts.iter().all(|(_, r)| r.is_some()) {
+        (parts, false)
+    } else {
+        (vec![(whole, None)], true)
+    }
 }
 
 /// `SDG 9`, `Goal 9`, `9`, `ODD 9` -> `9`; `9.c`, `Target 9.c` -> `9.c`.
@@ -424,21 +484,46 @@ mod tests {
 
     #[test]
     fn splits_lists() {
-        let items = |cell: &str, known: &[&str]| -> Vec<String> {
-            split_list(cell, |s: &str| known.contains(&s).then_some(()))
-                .into_iter()
-                .map(|(s, _)| s.to_string())
-                .collect()
+        let items = |cell: &str, commas: bool, known: &[&str]| -> (Vec<String>, bool) {
+            let (v, kept) = split_list(cell, commas, |s: &str| known.contains(&s).then_some(()));
+            (v.into_iter().map(|(s, _)| s.to_string()).collect(), kept)
         };
-        assert_eq!(items("C1; C2\nC3", &[]), vec!["C1", "C2", "C3"]);
-        assert_eq!(items("C1, C2", &[]), vec!["C1", "C2"]);
+        let codes = [
+            "C1",
+            "C2",
+            "C3",
+            "Korea, Republic of",
+            "Tanzania, United Republic of",
+            "Korea",
+            "Tanzania",
+        ];
+        assert_eq!(items("C1; C2\nC3", true, &codes).0, ["C1", "C2", "C3"]);
+        assert_eq!(items("C1, C2", true, &codes).0, ["C1", "C2"]);
+        // A comma splits only where every part is an item on its own.
+        assert_eq!(
+            items("C1, C9", true, &codes),
+            (vec!["C1, C9".to_string()], true)
+        );
+        // Names that hold commas stay whole, with or without semicolons.
+        assert_eq!(
+            items("Korea, Republic of", true, &codes).0,
+            ["Korea, Republic of"]
+        );
         assert_eq!(
             items(
-                "Cultural diversity, and more; C2",
-                &["Cultural diversity, and more"]
-            ),
-            vec!["Cultural diversity, and more", "C2"]
+                "Korea, Republic of; Tanzania, United Republic of",
+                true,
+                &codes
+            )
+            .0,
+            ["Korea, Republic of", "Tanzania, United Republic of"]
         );
+        // A cell that uses semicolons never splits at its commas.
+        assert_eq!(
+            items("Ministry of Health, Kenya; ITU", false, &[]).0,
+            ["Ministry of Health, Kenya", "ITU"]
+        );
+        assert_eq!(items("UNESCO, ITU", false, &[]).0, ["UNESCO, ITU"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod cells;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -14,7 +15,7 @@ use serde::Serialize;
 
 use crate::findings::{Finding, Place};
 use crate::read::{Sheet, Value, Workbook};
-use crate::reference::Reference;
+use crate::reference::{Lookup, Reference};
 use crate::schema::{FieldDef, FieldType, ItemKind, Layout, Rule, Schema, SheetDef};
 use cells::DateProblem;
 
@@ -206,6 +207,7 @@ pub fn validate(
         schema,
         ctx,
         json: wb.container.is_json(),
+        dates: DateOrder::default(),
         findings: Vec::new(),
         locs: vec![Vec::new(); schema.sheets.len()],
     };
@@ -224,10 +226,29 @@ struct At<'a> {
     column: &'a str,
 }
 
+/// The order of day and month in the file's dates written with figures, and
+/// the cell that settles it, or the cells that contradict each other.
+#[derive(Clone, Default)]
+struct DateOrder {
+    day_first: Option<Place>,
+    month_first: Option<Place>,
+    /// Whether the inference was said already.
+    said: bool,
+}
+
+/// What a list item reads as.
+enum Item {
+    /// A code, and whether it was written as a label or spelling of it.
+    Code(Str, bool),
+    /// A name that fits several areas: read as the first, if any.
+    Ambiguous(Option<crate::reference::Area>, Vec<crate::reference::Area>),
+}
+
 struct Validator<'a> {
     schema: &'static Schema,
     ctx: &'a Context,
     json: bool,
+    dates: DateOrder,
     findings: Vec<Finding>,
     /// Per schema sheet, per record, per field (`record * fields + field`):
     /// where the value was, for the checks that run after parsing.
@@ -235,7 +256,34 @@ struct Validator<'a> {
 }
 
 impl<'a> Validator<'a> {
+    /// Looks at every date written with figures for one whose day or month
+    /// is above 12: it settles the order of all the others.
+    fn date_order(&mut self, wb: &'a Workbook) {
+        for sheet in &wb.sheets {
+            for (r, row) in sheet.rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    let Value::Text(t) = v else { continue };
+                    let Some((a, b, _)) = cells::figures_of(t) else {
+                        continue;
+                    };
+                    let place = || Place {
+                        sheet: Some(sheet.name.clone()),
+                        cell: Some(crate::text::cell_name(r as u32, c as u32)),
+                        at: None,
+                        column: None,
+                    };
+                    if a > 12 && b <= 12 && self.dates.day_first.is_none() {
+                        self.dates.day_first = Some(place());
+                    } else if b > 12 && a <= 12 && self.dates.month_first.is_none() {
+                        self.dates.month_first = Some(place());
+                    }
+                }
+            }
+        }
+    }
+
     fn run(&mut self, wb: &'a Workbook) -> Submission {
+        self.date_order(wb);
         let schema = self.schema;
         let mut found: Vec<Option<&Sheet>> = vec![None; schema.sheets.len()];
         for sheet in &wb.sheets {
@@ -689,7 +737,7 @@ impl<'a> Validator<'a> {
                     None
                 }
             },
-            _ => match cells::parse_date(text) {
+            _ => match self.typed_date(text, at) {
                 Ok(d) => Some(d),
                 Err(DateProblem::Invalid(guess)) => {
                     self.findings.push(
@@ -711,6 +759,46 @@ impl<'a> Validator<'a> {
                 }
             },
         }
+    }
+
+    /// A typed date, its day and month in the order the file settles; a
+    /// note says so the first time it decides a date.
+    fn typed_date(&mut self, text: &str, at: &At) -> Result<NaiveDate, DateProblem> {
+        let open = cells::figures_of(text).is_some_and(|(a, b, _)| a <= 12 && b <= 12 && a != b);
+        let (day, month) = (self.dates.day_first.clone(), self.dates.month_first.clone());
+        let order = match (&day, &month) {
+            (Some(d), Some(m)) if open => {
+                return Err(DateProblem::Ambiguous(Cow::Owned(format!(
+                    "the file writes dates both day first ({d}) and month first ({m})"
+                ))));
+            }
+            (None, Some(_)) => cells::Order::MonthFirst,
+            _ => cells::Order::DayFirst,
+        };
+        let settled_by = if order == cells::Order::MonthFirst {
+            month
+        } else {
+            day
+        };
+        if open
+            && !self.dates.said
+            && let Some(by) = settled_by
+        {
+            self.dates.said = true;
+            let how = if order == cells::Order::MonthFirst {
+                "month first"
+            } else {
+                "day first"
+            };
+            self.findings.push(
+                Finding::new("date-order-inferred", self.place(at))
+                    .value(text)
+                    .detail(format!(
+                        "dates written with figures were read {how}, as {by} settles"
+                    )),
+            );
+        }
+        cells::parse_date_in(text, order)
     }
 
     /// The code a value names in a vocabulary, or a finding with suggestions.
@@ -741,40 +829,43 @@ impl<'a> Validator<'a> {
     fn list(&mut self, field: &FieldDef, text: &str, at: &At) -> Vec<Str> {
         let schema = self.schema;
         let reference = Reference::current();
-        let resolve = |item: &str| -> Option<(Str, bool)> {
+        let resolve = |item: &str| -> Option<Item> {
             if let Some(vocab) = &field.vocabulary {
                 return schema.lookup(vocab, item).map(|(t, m)| {
-                    (
+                    Item::Code(
                         Str::Borrowed(&t.code),
                         m == crate::schema::Match::Spelling && t.code != item,
                     )
                 });
             }
-            let owned = |c: String| (Str::Owned(c), false);
-            let code = |c: Str| (c, false);
+            let code = |c: Str| Item::Code(c, false);
             match field.item {
                 Some(ItemKind::Sdg) => cells::parse_sdg(item).map(code),
                 Some(ItemKind::Tunis) => cells::parse_tunis(item).map(code),
-                Some(ItemKind::Country) => {
-                    reference.area_code(item).map(|c| (Str::Borrowed(c), false))
-                }
-                Some(ItemKind::Text) | None => Some(owned(item.to_string())),
+                // Names and codes are read from the reference data, which
+                // lives as long as the program: borrowed, not copied.
+                Some(ItemKind::Country) => match reference.lookup(item) {
+                    Cow::Borrowed(Lookup::Found(a)) => Some(code(Str::Borrowed(a.code()))),
+                    Cow::Borrowed(Lookup::NotFound) => None,
+                    other => match other.into_owned() {
+                        Lookup::Found(a) => Some(code(Str::Owned(a.code().to_string()))),
+                        Lookup::Ambiguous {
+                            read_as,
+                            candidates,
+                        } => Some(Item::Ambiguous(read_as, candidates)),
+                        Lookup::NotFound => None,
+                    },
+                },
+                Some(ItemKind::Text) | None => Some(code(Str::Owned(item.to_string()))),
             }
         };
-        let text_list = field.item == Some(ItemKind::Text);
-        let items = cells::split_list(text, |s: &str| {
-            // Free text splits at commas only where every piece is short (acronyms),
-            // since organization names hold commas.
-            if text_list && s.contains(',') && s.split(',').all(|p| p.trim().chars().count() <= 25)
-            {
-                return None;
-            }
-            resolve(s)
-        });
+        // Free text (partners) never splits at commas: names hold them.
+        let commas = field.item != Some(ItemKind::Text);
+        let (items, kept_whole) = cells::split_list(text, commas, resolve);
         let mut out: Vec<Str> = Vec::with_capacity(items.len());
         for (item, resolved) in items {
-            match resolved {
-                Some((code, spelled)) => {
+            let code = match resolved {
+                Some(Item::Code(code, spelled)) => {
                     if spelled {
                         self.findings.push(
                             Finding::new("label-for-code", self.place(at))
@@ -782,11 +873,28 @@ impl<'a> Validator<'a> {
                                 .detail(format!("read as {code}")),
                         );
                     }
-                    if out.contains(&code) {
-                        self.findings
-                            .push(Finding::new("list-duplicate", self.place(at)).value(item));
-                    } else {
-                        out.push(code);
+                    code
+                }
+                Some(Item::Ambiguous(read_as, candidates)) => {
+                    let names: Vec<String> =
+                        candidates.iter().map(|a| reference.display(a)).collect();
+                    let detail = match &read_as {
+                        Some(a) => format!(
+                            "read as {}; it may also mean {}",
+                            reference.display(a),
+                            names[1..].join(", ")
+                        ),
+                        None => format!("not read: it may mean {}", names.join(" or ")),
+                    };
+                    self.findings.push(
+                        Finding::new("area-ambiguous", self.place(at))
+                            .value(item)
+                            .detail(detail)
+                            .suggest(candidates.iter().map(|a| a.code().to_string()).collect()),
+                    );
+                    match read_as {
+                        Some(a) => Str::Owned(a.code().to_string()),
+                        None => continue,
                     }
                 }
                 None => {
@@ -796,13 +904,22 @@ impl<'a> Validator<'a> {
                         (None, Some(ItemKind::Tunis)) => ("a paragraph from 1 to 122, with a letter if needed: 35(d)".to_string(), Vec::new()),
                         (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(item)),
                     };
-                    self.findings.push(
-                        Finding::new("not-in-vocabulary", self.place(at))
-                            .value(item)
-                            .expected(expected)
-                            .suggest(suggestions),
-                    );
+                    let mut f = Finding::new("not-in-vocabulary", self.place(at))
+                        .value(item)
+                        .expected(expected)
+                        .suggest(suggestions);
+                    if kept_whole {
+                        f = f.detail("read as one item, since not every part between its commas is an item: separate items with ;");
+                    }
+                    self.findings.push(f);
+                    continue;
                 }
+            };
+            if out.contains(&code) {
+                self.findings
+                    .push(Finding::new("list-duplicate", self.place(at)).value(item));
+            } else {
+                out.push(code);
             }
         }
         out

@@ -1,0 +1,308 @@
+//! Data a person may not see in an xlsx workbook: rows and columns marked
+//! hidden, and cells outside the range the sheet declares as used. Calamine
+//! reads such cells without saying so, so the sheet's XML is looked at once
+//! more, a block at a time, and parsed only when it holds `hidden=`.
+
+use std::io::{Cursor, Read as _};
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::Sheet;
+use crate::findings::{Finding, Place};
+
+/// What a sheet's XML says that calamine does not.
+#[derive(Debug, Default)]
+pub(super) struct Unseen {
+    sheet: String,
+    /// Hidden rows and columns, 0-based.
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    /// The used range the sheet declares (`<dimension ref="A1:U103"/>`):
+    /// last row and column, 0-based.
+    declared: Option<(u32, u32)>,
+}
+
+/// Looks at the XML of each wanted sheet.
+pub(super) fn xlsx(bytes: &[u8], want: super::SheetFilter) -> Vec<Unseen> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, path) in sheet_paths(&mut zip) {
+        if !want(&name) {
+            continue;
+        }
+        let Some((hides, declared)) = skim(&mut zip, &path) else {
+            continue;
+        };
+        let (rows, cols) = if hides {
+            part(&mut zip, &path)
+                .map(|xml| hidden_in(&xml))
+                .unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        out.push(Unseen {
+            sheet: name,
+            rows,
+            cols,
+            declared,
+        });
+    }
+    out
+}
+
+/// A note for each read sheet whose hidden rows or columns, or cells outside
+/// its declared range, hold data.
+pub(super) fn notes(unseen: &[Unseen], sheets: &[Sheet]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for u in unseen {
+        let Some(sheet) = sheets.iter().find(|s| s.name == u.sheet) else {
+            continue;
+        };
+        let filled = |r: usize, c: usize| {
+            sheet
+                .rows
+                .get(r)
+                .and_then(|row| row.get(c))
+                .is_some_and(|v| !v.is_blank())
+        };
+        let rows: Vec<u32> = u
+            .rows
+            .iter()
+            .copied()
+            .filter(|r| {
+                sheet
+                    .rows
+                    .get(*r as usize)
+                    .is_some_and(|row| row.iter().any(|v| !v.is_blank()))
+            })
+            .collect();
+        let cols: Vec<u32> = u
+            .cols
+            .iter()
+            .copied()
+            .filter(|c| (0..sheet.rows.len()).any(|r| filled(r, *c as usize)))
+            .collect();
+        if !rows.is_empty() || !cols.is_empty() {
+            let mut said = Vec::new();
+            if !rows.is_empty() {
+                said.push(format!("rows {}", spans(&rows, |r| (r + 1).to_string())));
+            }
+            if !cols.is_empty() {
+                said.push(format!(
+                    "columns {}",
+                    spans(&cols, crate::text::column_name)
+                ));
+            }
+            out.push(
+                Finding::new("hidden-data", Place::sheet(&sheet.name))
+                    .detail(format!("{} are hidden and hold data", said.join(" and "))),
+            );
+        }
+        if let Some((last_row, last_col)) = u.declared {
+            let outside: Vec<String> = sheet
+                .rows
+                .iter()
+                .enumerate()
+                .flat_map(|(r, row)| {
+                    row.iter()
+                        .enumerate()
+                        .filter(move |(c, v)| {
+                            !v.is_blank() && (r as u32 > last_row || *c as u32 > last_col)
+                        })
+                        .map(move |(c, _)| crate::text::cell_name(r as u32, c as u32))
+                })
+                .collect();
+            if let Some(first) = outside.first() {
+                let range = format!("A1:{}", crate::text::cell_name(last_row, last_col));
+                out.push(
+                    Finding::new("data-outside-range", Place::sheet(&sheet.name))
+                        .value(first.as_str())
+                        .detail(match outside.len() {
+                            1 => format!("the sheet says its data ends at {range}; cell {first} is beyond"),
+                            n => format!(
+                                "the sheet says its data ends at {range}; {n} cells are beyond, the first {first}"
+                            ),
+                        }),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `5, 9–12`: runs of consecutive numbers.
+fn spans(v: &[u32], name: impl Fn(u32) -> String) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            name(v[i])
+        } else {
+            format!("{}–{}", name(v[i]), name(v[j]))
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+/// A block-at-a-time pass over a sheet's XML: whether it holds `hidden=`,
+/// and the used range it declares. None when the part cannot be read.
+fn skim<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Option<(bool, Option<(u32, u32)>)> {
+    const NEEDLE: &[u8] = b"hidden=";
+    let mut f = zip.by_name(name).ok()?;
+    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let mut buf = [0u8; 16 * 1024];
+    // Each block starts with the last bytes of the one before, so that a
+    // needle cut at a block's end is still found.
+    let keep = NEEDLE.len() - 1;
+    let mut have = 0;
+    let mut declared = None;
+    let mut first = true;
+    loop {
+        let n = match f.read(&mut buf[have..]) {
+            Ok(0) | Err(_) => return Some((false, declared)),
+            Ok(n) => n,
+        };
+        have += n;
+        if first {
+            // `<dimension>` comes before the cells, in the first block.
+            declared = dimension(&buf[..have]);
+            first = false;
+        }
+        if finder.find(&buf[..have]).is_some() {
+            return Some((true, declared));
+        }
+        if have >= keep {
+            buf.copy_within(have - keep..have, 0);
+            have = keep;
+        }
+    }
+}
+
+/// The last row and column of `<dimension ref="A1:U103"/>`, 0-based.
+fn dimension(xml: &[u8]) -> Option<(u32, u32)> {
+    let at = memchr::memmem::find(xml, b"<dimension ref=\"")? + 16;
+    let end = at + memchr::memchr(b'"', xml.get(at..)?)?;
+    let range = std::str::from_utf8(&xml[at..end]).ok()?;
+    let last = range.rsplit(':').next()?;
+    crate::text::parse_cell_name(last)
+}
+
+fn part<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Option<Vec<u8>> {
+    let mut f = zip.by_name(name).ok()?;
+    // The archive's sizes were checked before any parser ran.
+    let mut out = Vec::with_capacity(usize::try_from(f.size()).unwrap_or(0));
+    f.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.into_owned())
+}
+
+/// Sheet names with their parts' paths, from the workbook and its relationships.
+fn sheet_paths<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> Vec<(String, String)> {
+    let mut ids: Vec<(String, String)> = Vec::new();
+    if let Some(xml) = part(zip, "xl/workbook.xml") {
+        let mut r = Reader::from_reader(xml.as_slice());
+        let mut buf = Vec::new();
+        loop {
+            match r.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
+                    if let (Some(n), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
+                        let n = quick_xml::escape::unescape(&n)
+                            .map(|c| c.into_owned())
+                            .unwrap_or(n);
+                        ids.push((n, id));
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+    let mut targets: Vec<(String, String)> = Vec::new();
+    if let Some(xml) = part(zip, "xl/_rels/workbook.xml.rels") {
+        let mut r = Reader::from_reader(xml.as_slice());
+        let mut buf = Vec::new();
+        loop {
+            match r.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e))
+                    if e.local_name().as_ref() == "Relationship" =>
+                {
+                    if let (Some(id), Some(t)) = (attr(&e, "Id"), attr(&e, "Target")) {
+                        let path = match t.strip_prefix('/') {
+                            Some(abs) => abs.to_string(),
+                            None => format!("xl/{t}"),
+                        };
+                        targets.push((id, path));
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+    ids.into_iter()
+        .filter_map(|(n, id)| {
+            targets
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, p)| (n, p.clone()))
+        })
+        .collect()
+}
+
+/// The hidden rows and columns of a sheet's XML, 0-based.
+fn hidden_in(xml: &[u8]) -> (Vec<u32>, Vec<u32>) {
+    let mut rows = Vec::new();
+    let mut cols = Vec::new();
+    let mut r = Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let on = |v: Option<String>| v.is_some_and(|v| v == "1" || v == "true");
+    loop {
+        match r.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "row" if on(attr(&e, "hidden")) => {
+                    if let Some(n) = attr(&e, "r").and_then(|v| v.parse::<u32>().ok()) {
+                        rows.push(n.saturating_sub(1));
+                    }
+                }
+                "col" if on(attr(&e, "hidden")) => {
+                    let min = attr(&e, "min").and_then(|v| v.parse::<u32>().ok());
+                    let max = attr(&e, "max").and_then(|v| v.parse::<u32>().ok());
+                    if let (Some(a), Some(b)) = (min, max) {
+                        // A hidden range can run to the last column: only the
+                        // first thousand can hold a submission's data.
+                        cols.extend((a.saturating_sub(1)..b.min(1000)).take(1000));
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    (rows, cols)
+}
