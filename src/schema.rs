@@ -157,6 +157,10 @@ pub struct Term {
     pub parent: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// How running English text names several of the term (`joint events`),
+    /// where the label would not read: the report's sentences use it.
+    #[serde(default)]
+    pub prose: Option<String>,
     /// Labels by language (`en = "..."`).
     #[serde(flatten)]
     pub labels: Labels,

@@ -160,7 +160,7 @@ fn workbook(
         "Definitions.",
         "A contribution is compiled when a submission of the organization for the year was accepted; the one in force is the one received last.",
         "Participations of governments: a government taking part in several actions is counted once for each.",
-        "Least developed countries, landlocked developing countries and small island developing States: as listed by UN-OHRLLS, December 2024; an action counts for a group when it names at least one country of it.",
+        "Least developed countries, landlocked developing countries and small island developing States: as listed by the Office of the High Representative for the Least Developed Countries, Landlocked Developing Countries and Small Island Developing States, December 2024; an action counts for a group when it names at least one country of it.",
         "Regions: those of the United Nations M49 standard.",
     ];
     let start = notes.len() as u32 + 3;

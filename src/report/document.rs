@@ -75,6 +75,8 @@ pub struct Figure {
     /// `Figure II`.
     pub label: String,
     pub caption: String,
+    /// What the labels and the values are: the data block's column titles.
+    pub header: [String; 2],
     pub labels: Vec<String>,
     pub values: Vec<f64>,
     /// What the chart shows, for readers who cannot see it.
@@ -196,5 +198,50 @@ impl Document {
             }
         }
         words
+    }
+}
+
+/// Column widths that fit `avail`: columns narrower than their fair share keep
+/// their natural width; the others share what is left in proportion to their
+/// natural widths, never below their longest word.
+pub fn fit_columns(natural: &[f32], floor: &[f32], avail: f32) -> Vec<f32> {
+    if natural.iter().sum::<f32>() <= avail {
+        return natural.to_vec();
+    }
+    let n = natural.len();
+    let mut settled: Vec<Option<f32>> = vec![None; n];
+    loop {
+        let taken: f32 = settled.iter().flatten().sum();
+        let flex_total: f32 = (0..n)
+            .filter(|&i| settled[i].is_none())
+            .map(|i| natural[i])
+            .sum();
+        let left = (avail - taken).max(0.0);
+        let share = |i: usize| left * natural[i] / flex_total.max(1.0);
+        let mut changed = false;
+        for i in 0..n {
+            if settled[i].is_none() {
+                if natural[i] <= share(i) {
+                    settled[i] = Some(natural[i]);
+                    changed = true;
+                } else if share(i) < floor[i] {
+                    settled[i] = Some(floor[i]);
+                    changed = true;
+                }
+            }
+            if changed {
+                break;
+            }
+        }
+        if !changed {
+            let mut w: Vec<f32> = (0..n)
+                .map(|i| settled[i].unwrap_or_else(|| share(i)))
+                .collect();
+            let sum: f32 = w.iter().sum();
+            if sum > avail {
+                w.iter_mut().for_each(|x| *x *= avail / sum);
+            }
+            return w;
+        }
     }
 }

@@ -195,24 +195,47 @@ impl Writer<'_> {
             "",
         );
         let cols = t.header.len().max(1);
-        // Columns share the width as their longest content would, within bounds.
-        let longest: Vec<usize> = (0..cols)
+        // Columns as wide as their content, in twips at the table's 9 points
+        // (about 95 a character), shrunk as the PDF's are when the table
+        // would run past the text width; a narrow table stays narrow.
+        const CHAR: f32 = 95.0;
+        const PAD: f32 = 2.0 * 108.0;
+        const TEXT_WIDTH: f32 = 9000.0;
+        let cells = || {
+            std::iter::once(&t.header)
+                .chain(&t.rows)
+                .chain(t.total.iter())
+        };
+        let measure = |c: usize, f: &dyn Fn(&str) -> usize| {
+            cells()
+                .filter_map(|r| r.get(c))
+                .map(|v| f(v))
+                .max()
+                .unwrap_or(1) as f32
+                * CHAR
+                + PAD
+        };
+        let natural: Vec<f32> = (0..cols)
+            .map(|c| measure(c, &|v| v.chars().count().max(3)))
+            .collect();
+        let floor: Vec<f32> = (0..cols)
             .map(|c| {
-                std::iter::once(&t.header)
-                    .chain(&t.rows)
-                    .chain(t.total.iter())
-                    .filter_map(|r| r.get(c))
-                    .map(|v| v.chars().count())
-                    .max()
-                    .unwrap_or(1)
-                    .clamp(4, 45)
+                measure(c, &|v| {
+                    v.split([' ', '\n'])
+                        .map(|w| w.chars().count())
+                        .max()
+                        .unwrap_or(1)
+                })
             })
             .collect();
-        let sum: usize = longest.iter().sum::<usize>().max(1);
-        let widths: Vec<usize> = longest.iter().map(|l| 9000 * l / sum).collect();
+        let widths: Vec<usize> = super::document::fit_columns(&natural, &floor, TEXT_WIDTH)
+            .into_iter()
+            .map(|w| w.round() as usize)
+            .collect();
+        let total: usize = widths.iter().sum();
         let _ = write!(
             self.body,
-            r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
+            r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
         );
         for w in &widths {
             let _ = write!(self.body, r#"<w:gridCol w:w="{w}"/>"#);
@@ -228,7 +251,8 @@ impl Writer<'_> {
                 w.body.push_str("<w:trPr><w:cantSplit/></w:trPr>");
             }
             for (c, v) in cells.iter().enumerate() {
-                let right = t.numeric.get(c).copied().unwrap_or(false) && !header;
+                // Figures and their column titles align right.
+                let right = t.numeric.get(c).copied().unwrap_or(false);
                 let jc = if right {
                     r#"<w:jc w:val="right"/>"#
                 } else {
@@ -267,7 +291,7 @@ impl Writer<'_> {
         let t = Table {
             label: f.label.clone(),
             caption: f.caption.clone(),
-            header: vec![String::new(), "Value".into()],
+            header: f.header.to_vec(),
             rows: f
                 .labels
                 .iter()
@@ -524,7 +548,7 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
         w.block(b);
     }
     let lang = word_lang(&doc.info.lang);
-    let sect = r#"<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:headerReference w:type="first" r:id="rIdHeaderFirst"/><w:footerReference w:type="default" r:id="rIdFooter"/><w:footerReference w:type="first" r:id="rIdFooter"/><w:footnotePr><w:numFmt w:val="decimal"/></w:footnotePr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/><w:titlePg/></w:sectPr>"#;
+    let sect = r#"<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:headerReference w:type="even" r:id="rIdHeaderEven"/><w:headerReference w:type="first" r:id="rIdHeaderFirst"/><w:footerReference w:type="default" r:id="rIdFooter"/><w:footerReference w:type="even" r:id="rIdFooterEven"/><w:footerReference w:type="first" r:id="rIdFooter"/><w:footnotePr><w:numFmt w:val="decimal"/></w:footnotePr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/><w:titlePg/></w:sectPr>"#;
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{}{sect}</w:body></w:document>"#,
         w.body
@@ -556,18 +580,28 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
         );
     }
     notes.push_str("</w:footnotes>");
-    let header = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NS}><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t>{}</w:t></w:r></w:p></w:hdr>"#,
-        esc(&doc.info.symbol)
-    );
+    // Running heads and page numbers at the outer edge, as UN documents
+    // printed on both sides have them: right on odd pages, left on even.
+    let header_at = |jc: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NS}><w:p><w:pPr><w:pStyle w:val="Header"/><w:jc w:val="{jc}"/></w:pPr><w:r><w:t>{}</w:t></w:r></w:p></w:hdr>"#,
+            esc(&doc.info.symbol)
+        )
+    };
+    let header = header_at("right");
+    let header_even = header_at("left");
     let header_first = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NS}><w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p></w:hdr>"#
     );
-    let footer = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NS}><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>/</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> NUMPAGES </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#
-    );
+    let footer_at = |jc: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NS}><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{jc}"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>/</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> NUMPAGES </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#
+        )
+    };
+    let footer = footer_at("right");
+    let footer_even = footer_at("left");
     let mut rels = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdNumbering" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rIdHeader" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdHeaderFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>"#,
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdNumbering" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rIdHeader" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdHeaderFirst" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header2.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rIdHeaderEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header3.xml"/><Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>"#,
     );
     for (id, url) in w.links.iter().chain(&note_writer.links) {
         let _ = write!(
@@ -581,7 +615,7 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {NS}>{NUMBERING}</w:numbering>"#
     );
     let settings = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings {NS}><w:defaultTabStop w:val="567"/><w:characterSpacingControl w:val="doNotCompress"/><w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr><w:themeFontLang w:val="{lang}"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings {NS}><w:defaultTabStop w:val="567"/><w:autoHyphenation w:val="true"/><w:consecutiveHyphenLimit w:val="2"/><w:doNotHyphenateCaps w:val="true"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val="doNotCompress"/><w:updateFields w:val="true"/><w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="{lang}"/></w:settings>"#
     );
     let date = format!("{}T00:00:00Z", doc.info.date.format("%Y-%m-%d"));
     let core = format!(
@@ -592,10 +626,10 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
         esc(&doc.info.symbol)
     );
     let app = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>cstd</Application></Properties>"#;
-    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/header3.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
     let root_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
     let styles = styles(&lang);
-    let parts: [(&str, &str); 12] = [
+    let parts: [(&str, &str); 14] = [
         ("[Content_Types].xml", content_types),
         ("_rels/.rels", root_rels),
         ("docProps/core.xml", &core),
@@ -608,6 +642,8 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
         ("word/header1.xml", &header),
         ("word/header2.xml", &header_first),
         ("word/footer1.xml", &footer),
+        ("word/header3.xml", &header_even),
+        ("word/footer2.xml", &footer_even),
     ];
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()

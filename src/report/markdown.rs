@@ -665,19 +665,21 @@ fn table(b: &DataBlock, label: String, caption: String, year: &str) -> Table {
         .iter()
         .map(|(_, d)| matches!(d, Data::Int(_) | Data::Float(_)))
         .collect();
+    // A figure that is not there is a dash, as UN tables write it, never a
+    // blank a reader could take for a lost value.
     let cell = |d: &Data, r: usize| match d {
         Data::Int(v) => v
             .get(r)
             .copied()
             .flatten()
             .map(style::number)
-            .unwrap_or_default(),
+            .unwrap_or_else(|| "–".into()),
         Data::Float(v) => v
             .get(r)
             .copied()
             .flatten()
             .map(style::share)
-            .unwrap_or_default(),
+            .unwrap_or_else(|| "–".into()),
         // A date never breaks across lines in a table.
         Data::Date(v) => v
             .get(r)
@@ -701,7 +703,17 @@ fn table(b: &DataBlock, label: String, caption: String, year: &str) -> Table {
             })
             .collect()
     });
-    let mut notes = b.notes.clone();
+    // "Note:" before the table's own notes, then its source.
+    let mut notes: Vec<String> = b
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| match (i, b.notes.len()) {
+            (0, 1) => format!("Note: {n}"),
+            (0, _) => format!("Notes: {n}"),
+            _ => n.clone(),
+        })
+        .collect();
     notes.push(source(b, year));
     Table {
         label,
@@ -733,14 +745,24 @@ fn figure(b: &DataBlock, label: String, caption: String, year: &str) -> Figure {
                 .unwrap_or_default()
         })
         .collect();
-    let values: Vec<f64> = t
+    let (measure, values): (String, Vec<f64>) = t
         .columns
         .iter()
-        .find_map(|(_, d)| match d {
-            Data::Int(v) => Some(v.iter().map(|x| x.unwrap_or(0) as f64).collect()),
+        .find_map(|(name, d)| match d {
+            Data::Int(v) => Some((
+                name.clone(),
+                v.iter().map(|x| x.unwrap_or(0) as f64).collect(),
+            )),
             _ => None,
         })
         .unwrap_or_default();
+    let header = [
+        t.columns
+            .first()
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default(),
+        measure,
+    ];
     let alt = format!(
         "Bar chart. {caption}: {}.",
         labels
@@ -755,6 +777,7 @@ fn figure(b: &DataBlock, label: String, caption: String, year: &str) -> Figure {
     Figure {
         label,
         caption,
+        header,
         labels,
         values,
         alt,

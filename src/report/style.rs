@@ -191,6 +191,11 @@ pub fn and_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
+        // An item holding "and" (research and analysis) would run into the
+        // last: a comma before the final "and" keeps them apart.
+        [init @ .., last] if items.iter().any(|i| i.contains(" and ")) && !init.is_empty() => {
+            format!("{}, and {last}", init.join(", "))
+        }
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
@@ -312,6 +317,10 @@ mod tests {
         assert_eq!(
             and_list(&["a".into(), "b".into(), "c".into()]),
             "a, b and c"
+        );
+        assert_eq!(
+            and_list(&["capacity-building".into(), "research and analysis".into()]),
+            "capacity-building, and research and analysis"
         );
     }
 }

@@ -181,6 +181,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("types[].label", "The type, in lower case."),
     ("types[].count", "How many."),
     (
+        "several_lines",
+        "Actions naming more than one WSIS action line (sub-lines of one line count as that line).",
+    ),
+    (
         "org_types",
         "Contributions compiled by type of organization, most frequent first.",
     ),
@@ -281,6 +285,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "The first sentence of its text, at most 45 words.",
     ),
     ("measures.shown[].lang", "The language of the text."),
+    ("measures.shown[].language", "Its name in English: Spanish."),
     ("measures.shown[].foreign", "Whether it is not English."),
     ("challenges", "Challenges and obstacles, as `measures`."),
     ("challenges.count", "As `measures.count`."),
@@ -288,6 +293,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("challenges.shown[].org", "As above."),
     ("challenges.shown[].text", "As above."),
     ("challenges.shown[].lang", "As above."),
+    ("challenges.shown[].language", "As above."),
     ("challenges.shown[].foreign", "As above."),
     (
         "proposals",
@@ -298,6 +304,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("proposals.shown[].org", "As above."),
     ("proposals.shown[].text", "As above."),
     ("proposals.shown[].lang", "As above."),
+    ("proposals.shown[].language", "As above."),
     ("proposals.shown[].foreign", "As above."),
     ("lessons", "Lessons learned, as `measures`."),
     ("lessons.count", "As `measures.count`."),
@@ -305,6 +312,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("lessons.shown[].org", "As above."),
     ("lessons.shown[].text", "As above."),
     ("lessons.shown[].lang", "As above."),
+    ("lessons.shown[].language", "As above."),
     ("lessons.shown[].foreign", "As above."),
     (
         "trends",
@@ -355,6 +363,10 @@ pub const FILTERS: &[(&str, &str)] = &[
     ),
     ("and_list", "Items joined in running text: a, b and c."),
     (
+        "lead",
+        "`counts | lead(total)`: what leads a tally, so that a sentence claims only what is true: `label` and `count` of the first; `labels`, all the labels sharing the top count; `tied` when more than one does; `majority` when the top count is more than half of `total`; `all` when it is all of it; `single` when every count is 1.",
+    ),
+    (
         "org",
         "An organization's ID as the UN names it: in full with its acronym, and \"the\" where it takes it, at the first mention; by its acronym after.",
     ),
@@ -384,6 +396,39 @@ pub const FILTERS: &[(&str, &str)] = &[
         "A list of organization IDs as their names in full, joined as `and_list`.",
     ),
 ];
+
+/// The attributes of what `lead` gives.
+const LEAD: &[&str] = &[
+    "label", "labels", "count", "tied", "majority", "all", "single",
+];
+
+/// What leads a tally of `{label, count}` items, most frequent first.
+fn lead(counts: &[Value], total: i64) -> Value {
+    let count_of = |v: &Value| v.get_attr("count").ok().and_then(|c| i64::try_from(c).ok());
+    let label_of = |v: &Value| {
+        v.get_attr("label")
+            .ok()
+            .filter(|l| !l.is_undefined() && !l.is_none())
+            .map(|l| l.to_string())
+            .unwrap_or_default()
+    };
+    let top = counts.first().and_then(count_of).unwrap_or(0);
+    let labels: Vec<String> = counts
+        .iter()
+        .filter(|v| count_of(v) == Some(top))
+        .map(label_of)
+        .collect();
+    let label = labels.first().cloned().unwrap_or_default();
+    Value::from_serialize(serde_json::json!({
+        "label": label,
+        "labels": labels,
+        "count": top,
+        "tied": labels.len() > 1,
+        "majority": top > 0 && top * 2 > total,
+        "all": top > 0 && top == total,
+        "single": top == 1,
+    }))
+}
 
 /// Functions: (name, what it does).
 pub const FUNCTIONS: &[(&str, &str)] = &[
@@ -563,6 +608,9 @@ fn environment(
         |n: i64, one: String, many: String| if n == 1 { one } else { many },
     );
     env.add_filter("and_list", |items: Vec<String>| style::and_list(&items));
+    env.add_filter("lead", |counts: Vec<Value>, total: i64| {
+        lead(&counts, total)
+    });
     env.add_filter("quoted", |s: String| {
         format!("“{}”", style::smart_quotes(&s))
     });
@@ -830,6 +878,7 @@ fn check_names(file: &str, source: &str, context: &Value) -> Result<(), Error> {
     }
     let mut attrs = BTreeSet::new();
     attributes(context, &mut attrs);
+    attrs.extend(LEAD.iter().map(|a| a.to_string()));
     attrs.extend(
         [
             "index",

@@ -148,7 +148,11 @@ pub fn by_action_line(y: &Year) -> DataBlock {
             "action-line",
             |a| a.lines.iter().cloned().collect(),
             &y.actions,
-            |c| format!("{c} {}", Year::label("action-line", c)),
+            // A sub-line reads as its title with its line: E-government (C7).
+            |c| match c.split_once('.') {
+                Some((line, _)) => format!("{} ({line})", Year::label("action-line", c)),
+                None => format!("{c} {}", Year::label("action-line", c)),
+            },
         ),
         total: false,
         notes: vec![format!(
@@ -285,7 +289,7 @@ pub fn groups(y: &Year) -> DataBlock {
         ),
         total: false,
         notes: vec![
-            "An action counts for a group when it names at least one country of the group among the countries it covers; actions that name only regions, or \u{201c}Global\u{201d}, are not counted. Shares are of all actions reported, and a country may belong to more than one group. Groups as listed by UN-OHRLLS, December 2024.".into(),
+            "An action counts for a group when it names at least one country of the group among the countries it covers; actions that name only regions, or \u{201c}Global\u{201d}, are not counted. Shares are of all actions reported, and a country may belong to more than one group. Groups as listed by the Office of the High Representative for the Least Developed Countries, Landlocked Developing Countries and Small Island Developing States, December 2024.".into(),
         ],
     }
 }
@@ -462,11 +466,26 @@ pub fn replies(y: &Year) -> DataBlock {
             crate::status::State::Rejected => "Received; a corrected file is awaited",
             crate::status::State::Missing => continue,
         };
-        let name = y
-            .register
-            .get(&r.organization)
+        // With the short name annex III and the text use, where it differs.
+        let id = &r.organization;
+        let registered = y.register.get(id);
+        let full = registered
             .map(|o| o.name.clone())
             .unwrap_or_else(|| r.name.clone());
+        let short = y
+            .org(id)
+            .map(|o| o.short.clone())
+            .or_else(|| {
+                registered
+                    .map(|o| o.short.clone())
+                    .filter(|s| !s.is_empty())
+            })
+            .unwrap_or_else(|| id.clone());
+        let name = if short.is_empty() || full.contains(&short) {
+            full
+        } else {
+            format!("{full} ({short})")
+        };
         let received = r
             .received
             .as_deref()
@@ -504,7 +523,7 @@ pub fn replies(y: &Year) -> DataBlock {
         ),
         total: false,
         notes: vec![
-            "The date is when the secretariat received the file in force, or the last file received where none is yet in force.".into(),
+            "The date is when the secretariat received the file in force, or the last file received where none is yet in force. A dash (–) means that no contribution of the organization is compiled yet.".into(),
         ],
     }
 }

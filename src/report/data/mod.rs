@@ -7,7 +7,7 @@
 pub mod blocks;
 pub mod year;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -126,6 +126,8 @@ pub struct Quote {
     pub org: String,
     pub text: String,
     pub lang: String,
+    /// The language's English name: `Spanish`.
+    pub language: String,
     pub foreign: bool,
 }
 
@@ -188,6 +190,9 @@ pub struct ReportData {
     pub groups: Vec<GroupView>,
     /// Actions by type, most frequent first.
     pub types: Vec<Count>,
+    /// Actions naming more than one WSIS action line (sub-lines of one line
+    /// count as that line).
+    pub several_lines: usize,
     /// Contributions compiled by type of organization, most frequent first.
     pub org_types: Vec<Count>,
     pub clusters: Vec<ClusterView>,
@@ -366,11 +371,12 @@ fn quotes(y: &Year, field: &str) -> Quotes {
         .into_iter()
         .take(QUOTED)
         .map(|o| {
-            let (lang, _, foreign) = language_of(o.language.as_deref());
+            let (lang, language, foreign) = language_of(o.language.as_deref());
             Quote {
                 org: o.id.clone(),
                 text: first_sentence(&o.narrative[field]),
                 lang,
+                language,
                 foreign,
             }
         })
@@ -551,6 +557,18 @@ pub fn compute(generation: &Generation, year: i64) -> crate::store::Result<Repor
         developing_share: blocks::share(developing, governments),
         groups,
         types: ranked(y.actions.iter().map(|a| kind_in_prose(&a.kind))),
+        several_lines: y
+            .actions
+            .iter()
+            .filter(|a| {
+                let main: BTreeSet<&str> = a
+                    .lines
+                    .iter()
+                    .map(|l| l.split('.').next().unwrap_or(l))
+                    .collect();
+                main.len() > 1
+            })
+            .count(),
         org_types: ranked(
             y.orgs
                 .iter()
@@ -563,7 +581,7 @@ pub fn compute(generation: &Generation, year: i64) -> crate::store::Result<Repor
             mechanisms: ranked(
                 y.coordination
                     .iter()
-                    .map(|c| Year::label("mechanism", &c.mechanism).to_lowercase()),
+                    .map(|c| Year::prose("mechanism", &c.mechanism)),
             ),
             partners,
         },

@@ -383,6 +383,20 @@ impl Year {
             .unwrap_or_else(|| code.to_string())
     }
 
+    /// How running text names several of a term: its `prose` form, else
+    /// its English label in lower case.
+    pub fn prose(vocabulary: &str, code: &str) -> String {
+        Schema::current()
+            .vocabulary(vocabulary)
+            .and_then(|v| v.terms.iter().find(|t| t.code == code))
+            .map(|t| {
+                t.prose
+                    .clone()
+                    .unwrap_or_else(|| t.label("en").to_lowercase())
+            })
+            .unwrap_or_else(|| code.to_string())
+    }
+
     /// A vocabulary's codes in the schema's order.
     pub fn codes(vocabulary: &str) -> Vec<String> {
         Schema::current()

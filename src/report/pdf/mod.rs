@@ -263,8 +263,11 @@ fn draw_line(ops: &mut Vec<Op>, fonts: &Fonts, line: &Line, x: f32, baseline: f3
     ops.push(Op::EndTextSection);
 }
 
-/// Running head (the symbol, from page 2) and `n/N` page number, as artifacts.
+/// Running head (the symbol, from page 2) and `n/N` page number, as
+/// artifacts, at the outer edge: right on odd pages, left on even ones, as
+/// UN documents printed on both sides have them.
 fn furniture(ops: &mut Vec<Op>, fonts: &Fonts, symbol: &str, page: usize, total: usize) {
+    let outer = |width: f32| if page % 2 == 1 { RIGHT - width } else { LEFT };
     let mut missing = Vec::new();
     ops.push(Op::BeginMarkedContent {
         tag: "Artifact".into(),
@@ -278,7 +281,7 @@ fn furniture(ops: &mut Vec<Op>, fonts: &Fonts, symbol: &str, page: usize, total:
             &mut missing,
         );
         if let Some(l) = head.first() {
-            draw_line(ops, fonts, l, LEFT, TOP - 26.0, 0.0);
+            draw_line(ops, fonts, l, outer(l.width), TOP - 26.0, 0.0);
         }
         stroke(ops, (LEFT, TOP - 22.0), (RIGHT, TOP - 22.0), 0.5);
     }
@@ -290,14 +293,7 @@ fn furniture(ops: &mut Vec<Op>, fonts: &Fonts, symbol: &str, page: usize, total:
         &mut missing,
     );
     if let Some(l) = n.first() {
-        draw_line(
-            ops,
-            fonts,
-            l,
-            (PAGE_W - l.width) / 2.0,
-            BOTTOM + 30.0 + 9.0,
-            0.0,
-        );
+        draw_line(ops, fonts, l, outer(l.width), BOTTOM + 30.0 + 9.0, 0.0);
     }
     ops.push(Op::EndMarkedContent);
 }
@@ -1099,8 +1095,10 @@ impl<'a> Layout<'a> {
         let mut floor = vec![0f32; cols];
         let all_rows: Vec<&Vec<String>> = t.rows.iter().chain(t.total.iter()).collect();
         for (c, h) in t.header.iter().enumerate() {
+            // Only a space breaks a line: a no-break space (in dates, in
+            // "para. 35") holds its words together.
             let longest = h
-                .split_whitespace()
+                .split([' ', '\n'])
                 .map(|w| self.fonts.width(1, w, size))
                 .fold(0.0, f32::max);
             natural[c] = natural[c].max(self.fonts.width(1, h, size).min(150.0));
@@ -1110,13 +1108,13 @@ impl<'a> Layout<'a> {
             for (c, v) in row.iter().enumerate().take(cols) {
                 natural[c] = natural[c].max(self.fonts.width(0, v, size));
                 let longest = v
-                    .split_whitespace()
+                    .split([' ', '\n'])
                     .map(|w| self.fonts.width(0, w, size))
                     .fold(0.0, f32::max);
                 floor[c] = floor[c].max(longest.min(140.0));
             }
         }
-        let widths = fit_columns(
+        let widths = super::document::fit_columns(
             &natural.iter().map(|w| w + 2.0 * pad).collect::<Vec<_>>(),
             &floor.iter().map(|w| w + 2.0 * pad).collect::<Vec<_>>(),
             WIDTH,
@@ -1167,13 +1165,23 @@ impl<'a> Layout<'a> {
             .map(|(r, _)| r.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * pad)
             .collect();
         let caption_h = 2.0 * 9.5 * LEADING + 4.0;
-        let whole = caption_h + header_h + heights.iter().sum::<f32>();
-        // A short table is kept whole; a long one keeps its caption, header
-        // and first row together.
-        let keep = if whole < (BOTTOM - TOP) / 3.0 {
+        // The notes stay with the last row.
+        let notes_h: f32 = t
+            .notes
+            .iter()
+            .map(|n| {
+                let lines = self.wrap(&[Run::new(n, Weight::Regular, NOTE_SIZE)], WIDTH, true);
+                lines.len() as f32 * NOTE_SIZE * 1.25
+            })
+            .sum::<f32>()
+            + 3.0;
+        let whole = caption_h + header_h + heights.iter().sum::<f32>() + notes_h;
+        // A table of up to half a page is kept whole; a longer one keeps its
+        // caption, header and first three rows together.
+        let keep = if whole <= (BOTTOM - TOP) / 2.0 {
             whole
         } else {
-            caption_h + header_h + heights.first().copied().unwrap_or(0.0)
+            caption_h + header_h + heights.iter().take(3).sum::<f32>()
         };
         if self.y + keep > self.bottom() && self.y > TOP {
             self.new_page();
@@ -1224,16 +1232,6 @@ impl<'a> Layout<'a> {
             });
         };
         draw_header(self, true);
-        // The notes stay with the last row.
-        let notes_h: f32 = t
-            .notes
-            .iter()
-            .map(|n| {
-                let lines = self.wrap(&[Run::new(n, Weight::Regular, NOTE_SIZE)], WIDTH, true);
-                lines.len() as f32 * NOTE_SIZE * 1.25
-            })
-            .sum::<f32>()
-            + 3.0;
         let rows = body.len();
         for (i, ((cells, is_total), h)) in body.iter().zip(&heights).enumerate() {
             let with = if i + 1 == rows { notes_h } else { 0.0 };
@@ -1357,49 +1355,4 @@ fn run_of(r: &Inline, size: f32) -> Run {
         _ => Tag::Plain,
     };
     run
-}
-
-/// Column widths that fit `avail`: columns narrower than their fair share keep
-/// their natural width; the others share what is left in proportion to their
-/// natural widths, never below their longest word.
-fn fit_columns(natural: &[f32], floor: &[f32], avail: f32) -> Vec<f32> {
-    if natural.iter().sum::<f32>() <= avail {
-        return natural.to_vec();
-    }
-    let n = natural.len();
-    let mut settled: Vec<Option<f32>> = vec![None; n];
-    loop {
-        let taken: f32 = settled.iter().flatten().sum();
-        let flex_total: f32 = (0..n)
-            .filter(|&i| settled[i].is_none())
-            .map(|i| natural[i])
-            .sum();
-        let left = (avail - taken).max(0.0);
-        let share = |i: usize| left * natural[i] / flex_total.max(1.0);
-        let mut changed = false;
-        for i in 0..n {
-            if settled[i].is_none() {
-                if natural[i] <= share(i) {
-                    settled[i] = Some(natural[i]);
-                    changed = true;
-                } else if share(i) < floor[i] {
-                    settled[i] = Some(floor[i]);
-                    changed = true;
-                }
-            }
-            if changed {
-                break;
-            }
-        }
-        if !changed {
-            let mut w: Vec<f32> = (0..n)
-                .map(|i| settled[i].unwrap_or_else(|| share(i)))
-                .collect();
-            let sum: f32 = w.iter().sum();
-            if sum > avail {
-                w.iter_mut().for_each(|x| *x *= avail / sum);
-            }
-            return w;
-        }
-    }
 }

@@ -157,6 +157,8 @@ pub fn lines(
         ..Line::default()
     };
     let mut queue: std::collections::VecDeque<Word> = words.into();
+    // Lines in a row that end in a hyphen: never more than two.
+    let mut hyphens = 0;
     while let Some(w) = queue.pop_front() {
         let natural = line_width(&line);
         let ww = w.width();
@@ -166,6 +168,7 @@ pub fn lines(
                 if let Some((head, tail)) = split_word(fonts, runs, &w, width, hyphenate, true) {
                     push(&mut line, head);
                     finish(&mut lines, &mut line, true, base_rtl);
+                    hyphens += 1;
                     queue.push_front(tail);
                     continue;
                 }
@@ -174,18 +177,22 @@ pub fn lines(
             push(&mut line, w);
             if forced {
                 finish(&mut lines, &mut line, false, base_rtl);
+                hyphens = 0;
             }
             continue;
         }
         if hyphenate
+            && hyphens < 2
             && let Some((head, tail)) = split_word(fonts, runs, &w, width - natural, true, false)
         {
             push(&mut line, head);
             finish(&mut lines, &mut line, true, base_rtl);
+            hyphens += 1;
             queue.push_front(tail);
             continue;
         }
         finish(&mut lines, &mut line, true, base_rtl);
+        hyphens = 0;
         queue.push_front(w);
     }
     if !line.pieces.is_empty() {
@@ -313,16 +320,16 @@ fn word(
             .is_some_and(|(r, _)| !matches!(r.tag, Tag::Lang(_)))
         && core.chars().count() >= 6
         && core.chars().filter(|c| c.is_alphabetic()).count() >= 5
-        // Acronyms (ESCAP, ROAM-X) are never hyphenated.
-        && core.chars().filter(|c| c.is_uppercase()).count() <= 1)
-        .then(|| {
-            let run = spans
-                .iter()
-                .find(|(s, e, _)| *s <= offset && offset < *e)
-                .map(|s| s.2)
-                .unwrap_or(0);
-            (text.to_string(), run)
-        });
+        // Names and acronyms (Geneva, ESCAP, ROAM-X) are never hyphenated.
+        && !core.chars().any(char::is_uppercase))
+    .then(|| {
+        let run = spans
+            .iter()
+            .find(|(s, e, _)| *s <= offset && offset < *e)
+            .map(|s| s.2)
+            .unwrap_or(0);
+        (text.to_string(), run)
+    });
     Word {
         pieces,
         forced,
