@@ -97,7 +97,7 @@ pub fn markdown(schema: &Schema) -> String {
             k.code,
             k.severity,
             k.title("en"),
-            k.help
+            k.help("en")
         );
     }
     out

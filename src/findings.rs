@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::messages::{Message, word};
 use crate::schema::{Labels, label_in};
 
 const CATALOGUE_TOML: &str = include_str!("../schema/findings.toml");
@@ -38,6 +39,17 @@ impl fmt::Display for Severity {
     }
 }
 
+impl Severity {
+    /// The word for it in `lang`: `erreur`.
+    pub fn word(self, lang: &str) -> String {
+        match self {
+            Severity::Error => word("error", lang),
+            Severity::Warning => word("warning", lang),
+            Severity::Note => word("note", lang),
+        }
+    }
+}
+
 /// One kind of finding, as the catalogue defines it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,12 +57,17 @@ pub struct Kind {
     pub code: String,
     pub severity: Severity,
     pub title: Labels,
-    pub help: String,
+    pub help: Labels,
 }
 
 impl Kind {
     pub fn title(&self, lang: &str) -> &str {
         label_in(&self.title, lang)
+    }
+
+    /// What to do, in `lang`.
+    pub fn help(&self, lang: &str) -> &str {
+        label_in(&self.help, lang)
     }
 }
 
@@ -86,8 +103,14 @@ pub struct Place {
     /// 0-based row and column, for marking the cell in an annotated copy.
     #[serde(skip)]
     pub at: Option<(u32, u32)>,
+    /// The column's title: as the file writes it where the column was
+    /// found, else the schema's English title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// The schema's titles of a column the file lacks, to name it in the
+    /// reader's language.
+    #[serde(skip)]
+    pub titles: Option<&'static Labels>,
 }
 
 impl Place {
@@ -97,24 +120,47 @@ impl Place {
             ..Place::default()
         }
     }
+
+    /// The place of a field the file lacks: named by its titles.
+    pub fn titled(mut self, titles: &'static Labels) -> Place {
+        self.column = Some(label_in(titles, "en").to_string());
+        self.titles = Some(titles);
+        self
+    }
+
+    /// The column's title in `lang`: the file's own where it has one.
+    pub fn column_in(&self, lang: &str) -> Option<&str> {
+        match self.titles {
+            Some(t) => Some(label_in(t, lang)),
+            None => self.column.as_deref(),
+        }
+    }
+
+    /// `Actions!K4 (Countries)`, or `(file)` in `lang`.
+    pub fn say(&self, lang: &str) -> String {
+        let mut out = match (&self.sheet, &self.cell) {
+            // A JSON pointer names its key itself.
+            (Some(_), Some(c)) if c.starts_with('/') => c.clone(),
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            (Some(s), None) => s.clone(),
+            (None, Some(c)) => c.clone(),
+            (None, None) => format!("({})", word("the-file", lang)),
+        };
+        if let Some(col) = self.column_in(lang) {
+            out.push_str(&format!(" ({col})"));
+        }
+        out
+    }
 }
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.sheet, &self.cell) {
-            (Some(s), Some(c)) if c.starts_with('[') || c.starts_with('.') => write!(f, "{s}{c}")?,
-            (Some(s), Some(c)) => write!(f, "{s}!{c}")?,
-            (Some(s), None) => write!(f, "{s}")?,
-            (None, Some(c)) => write!(f, "{c}")?,
-            (None, None) => f.write_str("(file)")?,
-        }
-        if let Some(col) = &self.column {
-            write!(f, " ({col})")?;
-        }
-        Ok(())
+        f.write_str(&self.say("en"))
     }
 }
 
+/// One finding. Its expectation and detail are messages of the catalogue,
+/// written out in the reader's language ([`Finding::in_language`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub code: &'static str,
@@ -123,14 +169,22 @@ pub struct Finding {
     pub place: Place,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "english")]
+    pub expected: Option<Message>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggestions: Vec<String>,
     /// Anything more that this one case needs said (the limit that was hit, the
     /// encoding that was detected).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "english")]
+    pub detail: Option<Message>,
+}
+
+/// A message as data: in English unless [`Finding::in_language`] set it.
+fn english<S: serde::Serializer>(m: &Option<Message>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_str(&m.render("en")),
+        None => s.serialize_none(),
+    }
 }
 
 impl Finding {
@@ -162,8 +216,8 @@ impl Finding {
         self
     }
 
-    pub fn expected(mut self, e: impl Into<String>) -> Finding {
-        self.expected = Some(e.into());
+    pub fn expected(mut self, e: Message) -> Finding {
+        self.expected = Some(e);
         self
     }
 
@@ -172,8 +226,17 @@ impl Finding {
         self
     }
 
-    pub fn detail(mut self, d: impl Into<String>) -> Finding {
-        self.detail = Some(d.into());
+    pub fn detail(mut self, d: Message) -> Finding {
+        self.detail = Some(d);
+        self
+    }
+
+    /// The same finding with its messages written in `lang`, for output as
+    /// data (JSON) in that language.
+    pub fn in_language(mut self, lang: &str) -> Finding {
+        let fix = |m: Option<Message>| m.map(|m| Message::literal(m.render(lang)));
+        self.expected = fix(self.expected);
+        self.detail = fix(self.detail);
         self
     }
 
@@ -181,27 +244,34 @@ impl Finding {
         kind(self.code).map(|k| k.title(lang)).unwrap_or(self.code)
     }
 
-    /// One line saying what is wrong at the place: value, expectation, suggestion.
-    pub fn message(&self) -> String {
+    /// One line saying what is wrong at the place, in `lang`: value,
+    /// detail, expectation, suggestion.
+    pub fn message(&self, lang: &str) -> String {
         let mut parts = Vec::new();
         if let Some(v) = &self.value {
-            parts.push(format!("\"{}\"", crate::text::quote(v)));
+            parts.push(crate::msg!("quoted", value = crate::text::quote(v)).render(lang));
         }
         if let Some(d) = &self.detail {
-            parts.push(d.clone());
+            parts.push(d.render(lang));
         }
         if let Some(e) = &self.expected {
-            parts.push(format!("expected {e}"));
+            parts.push(crate::msg!("expected", what = e.clone()).render(lang));
         }
         if !self.suggestions.is_empty() {
             let s: Vec<String> = self
                 .suggestions
                 .iter()
-                .map(|s| format!("\"{s}\""))
+                .map(|s| crate::msg!("quoted", value = s).render(lang))
                 .collect();
-            parts.push(format!("did you mean {}?", s.join(" or ")));
+            let or = format!(" {} ", word("or", lang));
+            parts.push(crate::msg!("did-you-mean", these = s.join(&or)).render(lang));
         }
-        parts.join("; ")
+        parts.join(&word("separator", lang))
+    }
+
+    /// The English detail, for tables and logs.
+    pub fn detail_text(&self) -> Option<String> {
+        self.detail.as_ref().map(|d| d.render("en"))
     }
 }
 
@@ -227,22 +297,24 @@ impl Counts {
     }
 }
 
+impl Counts {
+    /// `2 errors, 1 warning, 0 notes`, in `lang`.
+    pub fn say(&self, lang: &str) -> String {
+        let n = |count: usize, one: String, many: String| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        format!(
+            "{}, {}, {}",
+            n(self.errors, word("error", lang), word("errors", lang)),
+            n(self.warnings, word("warning", lang), word("warnings", lang)),
+            n(self.notes, word("note", lang), word("notes", lang))
+        )
+    }
+}
+
 impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = |n: usize, one: &str| {
-            if n == 1 {
-                format!("1 {one}")
-            } else {
-                format!("{n} {one}s")
-            }
-        };
-        write!(
-            f,
-            "{}, {}, {}",
-            plural(self.errors, "error"),
-            plural(self.warnings, "warning"),
-            plural(self.notes, "note")
-        )
+        f.write_str(&self.say("en"))
     }
 }
 
@@ -275,8 +347,13 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), kinds.len());
         for k in kinds {
-            for lang in ["en", "fr", "es"] {
-                assert!(k.title.contains_key(lang), "{} has no {lang} title", k.code);
+            for lang in crate::messages::LANGUAGES {
+                assert!(
+                    k.title.contains_key(*lang),
+                    "{} has no {lang} title",
+                    k.code
+                );
+                assert!(k.help.contains_key(*lang), "{} has no {lang} help", k.code);
             }
         }
     }

@@ -538,7 +538,7 @@ fn check(receipt: &Receipt, env: &CheckEnv) -> std::result::Result<Checked, Chec
     let got = match input.kind {
         Kind::CsvFolder => {
             let parts = crate::read::csv_folder_files(path, limits)
-                .map_err(|f| unreadable(f.detail.unwrap_or_else(|| f.code.to_string())))?;
+                .map_err(|f| unreadable(f.detail_text().unwrap_or_else(|| f.code.to_string())))?;
             let modified = std::fs::read_dir(path)
                 .ok()
                 .into_iter()
@@ -700,16 +700,18 @@ fn attribute(
         (acronym.is_some() || name.is_some()).then(|| register.recognize(acronym, name));
     let name = name.map(String::from);
     if let Some(Recognized::New { id, suggestions }) = &recognized {
-        let place = Place {
-            sheet: None,
-            cell: None,
-            at: None,
-            column: Some("Acronym".into()),
+        let acronym_titles = crate::schema::Schema::current()
+            .sheet("organization")
+            .and_then(|s| s.field("acronym"))
+            .map(|f| &f.labels);
+        let place = match acronym_titles {
+            Some(t) => Place::default().titled(t),
+            None => Place::default(),
         };
         report.findings.push(
             Finding::new("organization-unknown", place)
                 .value(id.clone())
-                .expected("an organization of the register")
+                .expected(crate::msg!("a-registered-organization"))
                 .suggest(suggestions.clone()),
         );
         report.counts = Counts::of(&report.findings);
@@ -823,6 +825,9 @@ fn findings_rows<'a>(files: impl Iterator<Item = (&'a Entry, &'a FileReport)>) -
     for (entry, report) in files {
         for f in &report.findings {
             let suggestions = (!f.suggestions.is_empty()).then(|| f.suggestions.join("; "));
+            // The store keeps findings in English.
+            let expected = f.expected.as_ref().map(|m| m.render("en"));
+            let detail = f.detail_text();
             let row: [Option<&str>; 12] = [
                 Some(&entry.sha256),
                 Some(entry.submission_id()),
@@ -833,9 +838,9 @@ fn findings_rows<'a>(files: impl Iterator<Item = (&'a Entry, &'a FileReport)>) -
                 f.place.cell.as_deref(),
                 f.place.column.as_deref(),
                 f.value.as_deref(),
-                f.expected.as_deref(),
+                expected.as_deref(),
                 suggestions.as_deref(),
-                f.detail.as_deref(),
+                detail.as_deref(),
             ];
             for (c, v) in cols.iter_mut().zip(row) {
                 c.push(v);

@@ -350,15 +350,38 @@ impl Reference {
         }
     }
 
-    /// An area as a person reads it: `Republic of Korea (KOR)`.
-    pub fn display(&self, area: &Area) -> String {
-        match area {
-            Area::Country(iso) => match self.country(iso) {
-                Some(c) => format!("{} ({iso})", c.name),
-                None => iso.clone(),
-            },
-            other => other.code().to_string(),
+    /// An area's names as a person reads them, in each language of the
+    /// output: `Republic of Korea (KOR)`, `République de Corée (KOR)`.
+    pub fn labels(&self, area: &Area) -> crate::schema::Labels {
+        let mut out = crate::schema::Labels::new();
+        for lang in crate::messages::LANGUAGES {
+            let name = match area {
+                Area::Country(iso) => {
+                    let name = if *lang == "en" {
+                        self.country(iso).map(|c| c.name.clone())
+                    } else {
+                        self.fullest(iso, lang)
+                    };
+                    match name {
+                        Some(n) => format!("{n} ({iso})"),
+                        None => iso.clone(),
+                    }
+                }
+                Area::Region(r) => self.region_name(r, lang),
+                Area::Global => area.code().to_string(),
+            };
+            out.insert((*lang).to_string(), name);
         }
+        out
+    }
+
+    /// CLDR's fullest name of a code in a language.
+    fn fullest(&self, code: &str, lang: &str) -> Option<String> {
+        self.localized
+            .iter()
+            .filter(|(c, l, _)| c == code && l == lang)
+            .map(|(_, _, n)| n.clone())
+            .max_by_key(|n| n.chars().count())
     }
 
     /// Each country's name in a language, with its code and region, in name
@@ -372,11 +395,7 @@ impl Reference {
                 let name = if lang == "en" {
                     c.name.clone()
                 } else {
-                    self.localized
-                        .iter()
-                        .filter(|(code, l, _)| *code == c.iso3 && l == lang)
-                        .map(|(_, _, n)| n.clone())
-                        .max_by_key(|n| n.chars().count())
+                    self.fullest(&c.iso3, lang)
                         .unwrap_or_else(|| c.name.clone())
                 };
                 (name, c.iso3.clone(), self.region_name(&c.region, lang))
@@ -388,11 +407,7 @@ impl Reference {
 
     /// A region's name in a language (its English name when CLDR has none).
     pub fn region_name(&self, region: &str, lang: &str) -> String {
-        self.localized
-            .iter()
-            .filter(|(code, l, _)| code == region && l == lang)
-            .map(|(_, _, n)| n.clone())
-            .max_by_key(|n| n.chars().count())
+        self.fullest(region, lang)
             .unwrap_or_else(|| region.to_string())
     }
 

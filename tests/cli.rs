@@ -74,9 +74,62 @@ fn exit_status_says_whether_the_submission_can_be_accepted() {
     );
 }
 
+/// Every example in French and Spanish, snapshotted; and no sentence of the
+/// English catalogues in either, apart from what the translation keeps the
+/// same (codes, examples of values).
 #[test]
-fn findings_in_french() {
-    assert_cmd_snapshot!(cstd().args(["validate", "--lang", "fr", "submissions/2026/who.xlsx"]));
+fn validate_each_example_in_french_and_spanish() {
+    let english = english_fragments();
+    for lang in ["fr", "es"] {
+        for name in EXAMPLES {
+            let path = format!("submissions/2026/{name}");
+            insta::with_settings!({
+                snapshot_suffix => format!("{lang}_{}", name.replace('.', "_")),
+                description => format!("{path} --lang {lang}"),
+            }, {
+                assert_cmd_snapshot!(cstd().args(["validate", "--lang", lang, &path]));
+            });
+            let out = cstd()
+                .args(["validate", "--lang", lang, "--all", &path])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            for (fragment, translated) in &english {
+                let kept = translated
+                    .get(lang)
+                    .is_some_and(|t| t.contains(fragment.as_str()));
+                assert!(
+                    kept || !text.contains(fragment.as_str()),
+                    "{lang} output of {name} holds English {fragment:?}:\n{text}"
+                );
+            }
+        }
+    }
+}
+
+/// The English text of every message, title and help, as fragments of at
+/// least two words between blanks, with each entry's other languages.
+fn english_fragments() -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+    let mut out = Vec::new();
+    for texts in cstd::messages::catalogue().values() {
+        let Some(en) = texts.get("en") else { continue };
+        for piece in en.split(['{', '}']).step_by(2) {
+            let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
+            if piece.split_whitespace().count() >= 2 {
+                out.push((piece.to_string(), texts.clone()));
+            }
+        }
+    }
+    for k in cstd::findings::catalogue() {
+        for labels in [&k.title, &k.help] {
+            if let Some(en) = labels.get("en")
+                && en.split_whitespace().count() >= 2
+            {
+                out.push((en.clone(), labels.clone()));
+            }
+        }
+    }
+    out
 }
 
 #[test]

@@ -548,7 +548,7 @@ fn the_valid_submission_has_no_errors_or_warnings() {
         report.findings
     );
     assert_eq!(
-        report.understood.unwrap().sentence(),
+        report.understood.unwrap().sentence("en"),
         "ITU, reporting year 2026: 2 actions, 1 coordination entry, narrative complete."
     );
 }
@@ -768,7 +768,7 @@ fn a_missing_sheet_is_named_in_english_first() {
         .find(|f| f.code == "sheet-missing")
         .unwrap();
     assert_eq!(
-        f.expected.as_deref(),
+        f.expected.as_ref().map(|m| m.render("en")).as_deref(),
         Some("a sheet named Actions, Acciones, الإجراءات, 行动 or Действия")
     );
 }

@@ -1,5 +1,6 @@
 //! One integration-test binary (linked once): the modules below.
 
+mod annotate;
 mod cli;
 mod common;
 mod findings;

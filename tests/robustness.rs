@@ -145,9 +145,8 @@ fn a_million_blank_rows_stop_at_the_cell_limit_fast() {
     assert_eq!(read.findings[0].code, "limit-exceeded");
     assert!(
         read.findings[0]
-            .detail
-            .as_deref()
-            .unwrap_or("")
+            .detail_text()
+            .unwrap_or_default()
             .contains("cells in a sheet"),
         "{:?}",
         read.findings
@@ -185,10 +184,7 @@ fn the_file_size_limit_is_named() {
     let f = &read.findings[0];
     assert_eq!(f.code, "limit-exceeded");
     assert!(
-        f.detail
-            .as_deref()
-            .unwrap()
-            .contains("the limit is 1000 bytes"),
+        f.detail_text().unwrap().contains("the limit is 1000 bytes"),
         "{f:?}"
     );
 }
@@ -211,9 +207,8 @@ fn the_cell_length_limit_counts_characters_not_bytes() {
     let f = &long.findings[0];
     assert_eq!(f.code, "limit-exceeded");
     assert!(
-        f.detail
-            .as_deref()
-            .unwrap_or("")
+        f.detail_text()
+            .unwrap_or_default()
             .contains("characters in a cell"),
         "{f:?}"
     );

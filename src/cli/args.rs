@@ -96,7 +96,7 @@ pub struct ValidateArgs {
     /// Write a copy of the submission with each problem cell marked (one file only).
     #[arg(long, value_name = "OUT.xlsx")]
     pub annotate: Option<PathBuf>,
-    /// Language of the findings' titles.
+    /// Language of the output: findings, help, summaries and the annotated copy.
     #[arg(long, value_enum, default_value = "en")]
     pub lang: Lang,
     /// Show every finding; by default each kind shows its first 10 and counts the rest.
@@ -138,6 +138,9 @@ pub struct SchemaArgs {
 pub struct ExplainArgs {
     /// A finding code, such as not-in-vocabulary.
     pub code: String,
+    /// Language of the explanation.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,8 @@ use anyhow::bail;
 use super::OK;
 use super::args::ExplainArgs;
 use crate::findings::{catalogue, kind};
+use crate::messages::word;
+use crate::msg;
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
     let Some(k) = kind(args.code.trim()) else {
@@ -17,21 +19,41 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
             codes.iter().map(|(a, b)| (a.as_str(), *b)),
             3,
         );
+        let lang = args.lang.code();
         let hint = if near.is_empty() {
             String::new()
         } else {
-            format!("; did you mean {}?", near.join(" or "))
+            let or = format!(" {} ", word("or", lang));
+            format!(
+                "{}{}",
+                word("separator", lang),
+                msg!("did-you-mean", these = near.join(&or)).render(lang)
+            )
         };
         bail!(
-            "no finding has the code {:?}{hint} (`cstd schema` lists them all)",
-            args.code
+            "{}",
+            msg!(
+                "no-such-code",
+                code = format!("{:?}", args.code),
+                hint = hint
+            )
+            .render(lang)
         );
     };
-    let mut out = format!("{} ({})\n\n", k.code, k.severity);
-    for (lang, title) in &k.title {
-        out.push_str(&format!("  {lang}: {title}\n"));
+    let lang = args.lang.code();
+    // The reader's language first, then the others.
+    let mut out = format!(
+        "{} ({})\n\n{}\n\n{}\n\n",
+        k.code,
+        k.severity.word(lang),
+        k.title(lang),
+        msg!("what-to-do-line", help = k.help(lang)).render(lang)
+    );
+    for (other, title) in &k.title {
+        if other != lang {
+            out.push_str(&format!("  {other}: {title}\n"));
+        }
     }
-    out.push_str(&format!("\nWhat to do: {}\n", k.help));
     super::emit(&out)?;
     Ok(OK)
 }

@@ -9,6 +9,8 @@ use serde::Serialize;
 use super::args::{ReportFormat, ValidateArgs};
 use super::{FAILURE, FINDINGS, OK};
 use crate::findings::{Counts, grouped};
+use crate::messages::word;
+use crate::msg;
 use crate::read::Limits;
 use crate::schema::Schema;
 use crate::validate::{Context, FileReport, check_path};
@@ -45,24 +47,28 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
                 .join(", ")
         );
     }
+    let lang = args.lang.code();
     if args.annotate.is_some() && inputs.len() != 1 {
-        bail!(
-            "--annotate writes the copy of one submission; {} were given (validate them one at a time)",
-            inputs.len()
-        );
+        bail!("{}", msg!("annotate-one", n = inputs.len()).render(lang));
     }
     let reports: Vec<FileReport> = inputs
         .par_iter()
         .map(|p| check_path(p, schema, &ctx, &limits))
         .collect();
 
-    let lang = args.lang.code();
     match args.format {
         ReportFormat::Text => super::emit(&text(&reports, lang, args.all))?,
-        ReportFormat::Json => super::emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&JsonOut::new(schema, &reports))?
-        ))?,
+        ReportFormat::Json => {
+            // Data in the chosen language: each finding's messages written out.
+            let localized: Vec<FileReport> = reports
+                .iter()
+                .map(|r| r.clone().in_language(lang))
+                .collect();
+            super::emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&JsonOut::new(schema, &localized))?
+            ))?
+        }
     }
 
     if let (Some(out), Some(input)) = (&args.annotate, inputs.first()) {
@@ -70,12 +76,32 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
         let read = crate::read::read_path(input, &limits, &all);
         match &read.workbook {
             Some(wb) => {
-                let bytes = crate::annotate::build(wb, &reports[0].findings, lang)
-                    .context("cannot build the annotated copy")?;
+                // The organization's own file is marked; a folder has none.
+                let original = if input.is_file() {
+                    std::fs::read(input).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let (bytes, made) =
+                    crate::annotate::build(&original, wb, &reports[0].findings, lang)
+                        .map_err(anyhow::Error::msg)
+                        .with_context(|| msg!("annotate-failed").render(lang))?;
                 crate::durable::write(out, &bytes)?;
-                eprintln!("annotated copy written to {}", out.display());
+                let path = out.display().to_string();
+                let said = match made {
+                    crate::annotate::Made::Marked => msg!("annotate-written", path = path),
+                    crate::annotate::Made::Copied => msg!(
+                        "annotate-copied",
+                        path = path,
+                        container = wb.container.say(lang)
+                    ),
+                };
+                eprintln!("{}", said.render(lang));
             }
-            None => eprintln!("no annotated copy: {} cannot be read", input.display()),
+            None => eprintln!(
+                "{}",
+                msg!("annotate-unreadable", path = input.display().to_string()).render(lang)
+            ),
         }
     }
 
@@ -120,22 +146,22 @@ pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
     for r in reports {
         let container = r
             .container
-            .map(|c| format!(" ({})", c.name()))
+            .map(|c| format!(" ({})", c.say(lang)))
             .unwrap_or_default();
         let _ = writeln!(out, "{}{container}", crate::text::escape_control(&r.file));
         match &r.understood {
             Some(u) => {
-                let _ = writeln!(out, "  {}", u.sentence());
+                let _ = writeln!(out, "  {}", u.sentence(lang));
             }
             None => {
-                let _ = writeln!(out, "  The file cannot be read.");
+                let _ = writeln!(out, "  {}", msg!("cannot-be-read-sentence").render(lang));
             }
         }
         for (kind, findings) in grouped(&r.findings) {
             let _ = writeln!(
                 out,
                 "  {}[{}] {} ({})",
-                kind.severity,
+                kind.severity.word(lang),
                 kind.code,
                 kind.title(lang),
                 findings.len()
@@ -146,29 +172,43 @@ pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
                 SHOWN_PER_KIND.min(findings.len())
             };
             for f in &findings[..shown] {
-                let message = f.message();
-                let sep = if message.is_empty() { "" } else { ": " };
-                let _ = writeln!(out, "    {}{sep}{message}", f.place);
+                let message = f.message(lang);
+                let sep = if message.is_empty() {
+                    String::new()
+                } else {
+                    word("place-separator", lang)
+                };
+                let _ = writeln!(out, "    {}{sep}{message}", f.place.say(lang));
             }
             if shown < findings.len() {
                 let _ = writeln!(
                     out,
-                    "    ... and {} more of this kind (--all shows them)",
-                    findings.len() - shown
+                    "    {}",
+                    msg!("more-of-this-kind", n = findings.len() - shown).render(lang)
                 );
             }
             if kind.severity != crate::findings::Severity::Note {
-                let _ = writeln!(out, "    help: {}", kind.help);
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    msg!("help-line", help = kind.help(lang)).render(lang)
+                );
             }
         }
         let verdict = if !r.readable {
-            "cannot be read"
+            msg!("verdict-unreadable")
         } else if r.has_errors() {
-            "not accepted as it is"
+            msg!("verdict-not-accepted")
         } else {
-            "can be accepted"
+            msg!("verdict-accepted")
         };
-        let _ = writeln!(out, "  {}: {verdict}\n", r.counts);
+        let _ = writeln!(
+            out,
+            "  {}{}{}\n",
+            r.counts.say(lang),
+            word("place-separator", lang),
+            verdict.render(lang)
+        );
     }
     if reports.len() > 1 {
         let unreadable = reports.iter().filter(|r| !r.readable).count();
@@ -179,8 +219,15 @@ pub fn text(reports: &[FileReport], lang: &str, all: bool) -> String {
         let fine = reports.len() - unreadable - with_errors;
         let _ = writeln!(
             out,
-            "{} files: {fine} can be accepted, {with_errors} with errors, {unreadable} cannot be read",
-            reports.len()
+            "{}",
+            msg!(
+                "files-summary",
+                n = reports.len(),
+                fine = fine,
+                errors = with_errors,
+                unreadable = unreadable
+            )
+            .render(lang)
         );
     }
     out

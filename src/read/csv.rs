@@ -1,19 +1,19 @@
 //! A folder or zip of CSV files, one per sheet, named after the sheet.
 //! CSV carries no encoding or delimiter: both are detected and said in a note.
 
+use crate::msg;
 use std::io::Read as _;
 use std::path::Path;
 
 use zip::ZipArchive;
 
-use super::{Container, Limits, Read, SheetBuilder, Value, Workbook, limits, unreadable};
+use super::{
+    Container, FindingPlace as _, Limits, Read, SheetBuilder, Value, Workbook, limits, unreadable,
+};
 use crate::findings::{Finding, Place};
 
 pub(super) fn read_single(_bytes: &[u8], _ext: Option<&str>, _limits: &Limits) -> Read {
-    Read::failed(
-        Finding::new("file-format-unknown", Place::default())
-            .detail("a single CSV file holds one sheet; send a folder or a .zip of CSV files, one per sheet (organization.csv, actions.csv, ...)"),
-    )
+    Read::failed(Finding::new("file-format-unknown", Place::default()).detail(msg!("single-csv")))
 }
 
 pub(super) fn read_folder(dir: &Path, limits: &Limits) -> Read {
@@ -26,8 +26,8 @@ pub(super) fn read_folder(dir: &Path, limits: &Limits) -> Read {
 /// The CSV files of a folder, read once: (file name, bytes). Links inside the
 /// folder are not followed.
 pub(super) fn folder_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, Vec<u8>)>, Finding> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| unreadable(format!("cannot list the folder: {e}")))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| unreadable(msg!("cannot-list", error = e.to_string())))?;
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -36,8 +36,9 @@ pub(super) fn folder_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, V
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(Finding::new("file-format-unknown", Place::default())
-            .detail("the folder holds no .csv files"));
+        return Err(
+            Finding::new("file-format-unknown", Place::default()).detail(msg!("no-csv-files"))
+        );
     }
     let mut parts = Vec::new();
     let mut total: u64 = 0;
@@ -48,15 +49,18 @@ pub(super) fn folder_files(dir: &Path, limits: &Limits) -> Result<Vec<(String, V
                 .read_to_end(&mut bytes)
         });
         if let Err(e) = read {
-            return Err(unreadable(format!("cannot read {}: {e}", path.display())));
+            return Err(unreadable(msg!(
+                "cannot-read-named",
+                name = path.display().to_string(),
+                error = e.to_string()
+            )));
         }
         total = total.saturating_add(bytes.len() as u64);
         if total > limits.max_file_bytes {
             return Err(limits::exceeded(
-                "size of the CSV files",
+                "limit-csv-size",
                 total,
                 limits.max_file_bytes,
-                "bytes",
             ));
         }
         let name = path
@@ -86,8 +90,10 @@ pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                return Read::failed(unreadable(format!(
-                    "part {i} of the archive cannot be read ({e})"
+                return Read::failed(unreadable(msg!(
+                    "part-unreadable",
+                    part = i,
+                    error = e.to_string()
                 )));
             }
         };
@@ -102,17 +108,22 @@ pub(super) fn read_zip<R: std::io::Read + std::io::Seek>(
             .read_to_end(&mut bytes)
         {
             return Read::failed(
-                Finding::new("file-truncated", Place::default())
-                    .detail(format!("{name} cannot be inflated ({e})")),
+                Finding::new("file-truncated", Place::default()).detail(msg!(
+                    "cannot-inflate",
+                    name = &name,
+                    error = e.to_string()
+                )),
             );
         }
         if bytes.len() as u64 > limits.max_file_bytes {
-            return Read::failed(limits::exceeded(
-                &format!("inflated size of {name}"),
-                bytes.len() as u64,
-                limits.max_file_bytes,
-                "bytes",
-            ));
+            return Read::failed(
+                limits::exceeded(
+                    "limit-inflated-size",
+                    bytes.len() as u64,
+                    limits.max_file_bytes,
+                )
+                .place(&name),
+            );
         }
         parts.push((stem(&name), bytes));
     }
@@ -141,9 +152,10 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
         let (text, encoding) = decode(&bytes);
         let delimiter = sniff(&text);
         findings.push(
-            Finding::new("encoding-detected", Place::sheet(&name)).detail(format!(
-                "{encoding}, fields separated by {}",
-                delimiter_name(delimiter)
+            Finding::new("encoding-detected", Place::sheet(&name)).detail(msg!(
+                "encoding",
+                encoding = encoding_name(encoding),
+                separator = delimiter_name(delimiter)
             )),
         );
         let mut reader = csv::ReaderBuilder::new()
@@ -161,7 +173,12 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
                 Err(e) => {
                     return Read {
                         workbook: None,
-                        findings: vec![unreadable(format!("{name}.csv, line {}: {e}", r + 1))],
+                        findings: vec![unreadable(msg!(
+                            "csv-line-unreadable",
+                            name = &name,
+                            line = r + 1,
+                            error = e.to_string()
+                        ))],
                     };
                 }
             };
@@ -176,12 +193,7 @@ fn sheets(parts: Vec<(String, Vec<u8>)>, container: Container, limits: &Limits) 
             }
             for (c, field) in record.iter().enumerate() {
                 let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
-                    return Read::failed(limits::exceeded(
-                        "rows in a sheet",
-                        r as u64,
-                        limits.max_rows,
-                        "rows",
-                    ));
+                    return Read::failed(limits::exceeded("limit-rows", r as u64, limits.max_rows));
                 };
                 if let Err(f) = sheet.push(r, c, Value::Text(field.to_string())) {
                     return Read::failed(f);
@@ -217,9 +229,11 @@ fn wide_lines(name: &str, widths: &[(usize, usize)]) -> Vec<Finding> {
         .iter()
         .filter(|(_, n)| *n > usual)
         .map(|(r, n)| {
-            Finding::new("csv-row-fields", Place::sheet(name)).detail(format!(
-                "line {} has {n} fields; the other lines have {usual}",
-                r + 1
+            Finding::new("csv-row-fields", Place::sheet(name)).detail(msg!(
+                "line-fields",
+                line = r + 1,
+                n = *n,
+                usual = usual
             ))
         })
         .collect()
@@ -230,9 +244,7 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         let name = match enc.name() {
-            "UTF-8" => "UTF-8 with byte-order mark",
-            "UTF-16LE" => "UTF-16 little-endian",
-            "UTF-16BE" => "UTF-16 big-endian",
+            "UTF-8" => "UTF-8 BOM",
             other => other,
         };
         return (text.into_owned(), name);
@@ -282,11 +294,21 @@ fn count_outside_quotes(line: &str, d: char) -> usize {
         .count()
 }
 
-fn delimiter_name(d: u8) -> &'static str {
+/// An encoding as a person reads it, in any language.
+fn encoding_name(name: &'static str) -> crate::messages::Arg {
+    match name {
+        "UTF-8 BOM" => msg!("utf8-bom").into(),
+        "UTF-16LE" => msg!("utf16-le").into(),
+        "UTF-16BE" => msg!("utf16-be").into(),
+        other => other.into(),
+    }
+}
+
+fn delimiter_name(d: u8) -> crate::messages::Message {
     match d {
-        b';' => "semicolons",
-        b'\t' => "tabs",
-        _ => "commas",
+        b';' => msg!("semicolons"),
+        b'\t' => msg!("tabs"),
+        _ => msg!("commas"),
     }
 }
 
@@ -305,12 +327,9 @@ mod tests {
     fn decodes_encodings() {
         assert_eq!(
             decode(b"\xEF\xBB\xBFcaf\xC3\xA9"),
-            ("café".to_string(), "UTF-8 with byte-order mark")
+            ("café".to_string(), "UTF-8 BOM")
         );
         assert_eq!(decode(b"caf\xE9"), ("café".to_string(), "Windows-1252"));
-        assert_eq!(
-            decode(b"\xFF\xFEc\0a\0"),
-            ("ca".to_string(), "UTF-16 little-endian")
-        );
+        assert_eq!(decode(b"\xFF\xFEc\0a\0"), ("ca".to_string(), "UTF-16LE"));
     }
 }

@@ -3,9 +3,10 @@
 //! objects become label/value rows; arrays of records become tables whose
 //! header row is the field ids.
 
+use crate::msg;
 use serde_json::Value as Json;
 
-use super::{Container, Limits, Read, Sheet, Value, Workbook, limits};
+use super::{Container, FindingPlace as _, Limits, Read, Sheet, Value, Workbook, limits};
 use crate::findings::{Finding, Place};
 
 /// Top-level keys that describe the document rather than hold a sheet.
@@ -23,16 +24,17 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
             } else {
                 "json-syntax"
             };
-            return Read::failed(Finding::new(code, Place::default()).detail(format!(
-                "line {}, column {}: {e}",
-                e.line(),
-                e.column()
+            return Read::failed(Finding::new(code, Place::default()).detail(msg!(
+                "json-at",
+                line = e.line(),
+                column = e.column(),
+                error = e.to_string()
             )));
         }
     };
     let Json::Object(top) = doc else {
         return Read::failed(
-            Finding::new("json-invalid", Place::default()).detail("the document must be an object"),
+            Finding::new("json-invalid", Place::default()).detail(msg!("json-not-object")),
         );
     };
     let mut sheets = Vec::new();
@@ -40,10 +42,9 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
     let mut findings = Vec::new();
     if top.len() as u64 > limits.max_sheets {
         return Read::failed(limits::exceeded(
-            "top-level keys",
+            "limit-json-keys",
             top.len() as u64,
             limits.max_sheets,
-            "keys",
         ));
     }
     for (key, value) in top {
@@ -55,17 +56,8 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
             Json::Array(records) => {
                 if records.len() as u64 > limits.max_rows {
                     return Read::failed(
-                        limits::exceeded(
-                            "records in a list",
-                            records.len() as u64,
-                            limits.max_rows,
-                            "records",
-                        )
-                        .detail(format!(
-                            "{key}: {} records, the limit is {}",
-                            records.len(),
-                            limits.max_rows
-                        )),
+                        limits::exceeded("limit-records", records.len() as u64, limits.max_rows)
+                            .place(&key),
                     );
                 }
                 table_sheet(&key, records, &mut findings)
@@ -136,7 +128,7 @@ fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> S
             other => findings.push(
                 Finding::new("json-invalid", place(name, &format!("[{i}]")))
                     .value(other.to_string())
-                    .expected("an object with one key per field"),
+                    .expected(msg!("json-record")),
             ),
         }
         rows.push(row);
@@ -174,7 +166,7 @@ fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value 
                     other => findings.push(
                         Finding::new("json-invalid", place(sheet, path))
                             .value(other.to_string())
-                            .expected("a list of strings or numbers"),
+                            .expected(msg!("json-list")),
                     ),
                 }
             }
@@ -183,8 +175,7 @@ fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value 
         }
         Json::Object(_) => {
             findings.push(
-                Finding::new("json-invalid", place(sheet, path))
-                    .expected("a string, a number, a list or null, not an object"),
+                Finding::new("json-invalid", place(sheet, path)).expected(msg!("json-value")),
             );
             Value::Empty
         }
@@ -198,16 +189,8 @@ fn too_long(sheet: &Sheet, limits: &Limits) -> Option<Finding> {
                 let n = s.chars().count() as u64;
                 if n > limits.max_cell_chars {
                     return Some(
-                        limits::exceeded(
-                            "characters in a value",
-                            n,
-                            limits.max_cell_chars,
-                            "characters",
-                        )
-                        .detail(format!(
-                            "a value of {}: {n} characters, the limit is {}",
-                            sheet.name, limits.max_cell_chars
-                        )),
+                        limits::exceeded("limit-cell-characters", n, limits.max_cell_chars)
+                            .place(&sheet.name),
                     );
                 }
             }

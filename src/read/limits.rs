@@ -38,8 +38,11 @@ impl Default for Limits {
     }
 }
 
-/// A `limit-exceeded` finding naming the limit, the value found and the maximum.
-pub fn exceeded(what: &str, found: u64, max: u64, unit: &str) -> Finding {
-    Finding::new("limit-exceeded", Place::default())
-        .detail(format!("{what}: {found} {unit}, the limit is {max} {unit}"))
+/// A `limit-exceeded` finding: `limit` is the catalogue's sentence for the
+/// limit, with the value found and the maximum as its blanks.
+pub fn exceeded(limit: &'static str, found: u64, max: u64) -> Finding {
+    Finding::new("limit-exceeded", Place::default()).detail(crate::messages::Message::new(
+        limit,
+        vec![("found", found.into()), ("max", max.into())],
+    ))
 }

@@ -12,6 +12,7 @@ mod spreadsheet;
 mod unseen;
 mod zip;
 
+use crate::msg;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -90,6 +91,16 @@ impl Container {
         }
     }
 
+    /// The kind of file as a person reads it, in `lang`.
+    pub fn say(self, lang: &str) -> String {
+        match self {
+            Container::CsvFolder => crate::messages::word("csv-folder", lang),
+            Container::CsvZip => crate::messages::word("csv-zip", lang),
+            Container::Csv => crate::messages::word("csv-file", lang),
+            other => other.name().to_string(),
+        }
+    }
+
     /// JSON places are paths (`actions[2].title`), not cells.
     pub fn is_json(self) -> bool {
         self == Container::Json
@@ -145,7 +156,7 @@ pub type SheetFilter<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
 /// The finding for a file larger than the reader takes.
 pub fn file_too_large(size: u64, limits: &Limits) -> Finding {
-    limits::exceeded("file size", size, limits.max_file_bytes, "bytes")
+    limits::exceeded("limit-file-size", size, limits.max_file_bytes)
 }
 
 /// The CSV files of a folder, read once (file name, bytes), so that the bytes
@@ -166,19 +177,20 @@ pub fn read_path(path: &Path, limits: &Limits, want: SheetFilter) -> Read {
     }
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return Read::failed(unreadable(format!("cannot open the file: {e}"))),
+        Err(e) => {
+            return Read::failed(unreadable(msg!("cannot-open", error = e.to_string())));
+        }
     };
     if meta.len() > limits.max_file_bytes {
         return Read::failed(limits::exceeded(
-            "file size",
+            "limit-file-size",
             meta.len(),
             limits.max_file_bytes,
-            "bytes",
         ));
     }
     match std::fs::read(path) {
         Ok(bytes) => read_bytes(&bytes, extension(path).as_deref(), limits, want),
-        Err(e) => Read::failed(unreadable(format!("cannot read the file: {e}"))),
+        Err(e) => Read::failed(unreadable(msg!("cannot-read", error = e.to_string()))),
     }
 }
 
@@ -190,10 +202,9 @@ fn extension(path: &Path) -> Option<String> {
 pub fn read_bytes(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter) -> Read {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Read::failed(limits::exceeded(
-            "file size",
+            "limit-file-size",
             bytes.len() as u64,
             limits.max_file_bytes,
-            "bytes",
         ));
     }
     guarded(|| dispatch(bytes, ext, limits, want))
@@ -204,7 +215,7 @@ fn dispatch(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter)
     const EMPTY_ZIP: &[u8] = b"PK\x05\x06";
     const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.is_empty() {
-        return Read::failed(unreadable("the file is empty".to_string()));
+        return Read::failed(unreadable(msg!("file-empty")));
     }
     if bytes.starts_with(ZIP) || bytes.starts_with(EMPTY_ZIP) {
         return zip::read(bytes, ext, limits, want);
@@ -224,12 +235,12 @@ fn dispatch(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter)
             if bytes.starts_with(b"PK") {
                 Read::failed(
                     Finding::new("file-truncated", Place::default())
-                        .detail("the workbook's archive is damaged"),
+                        .detail(msg!("archive-damaged")),
                 )
             } else {
-                Read::failed(unreadable(format!(
-                    "the file has the extension .{} but its content is not a workbook",
-                    ext.unwrap_or("")
+                Read::failed(unreadable(msg!(
+                    "not-a-workbook",
+                    extension = ext.unwrap_or("")
                 )))
             }
         }
@@ -242,7 +253,7 @@ fn dispatch(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: SheetFilter)
     }
 }
 
-pub(crate) fn unreadable(detail: String) -> Finding {
+pub(crate) fn unreadable(detail: crate::messages::Message) -> Finding {
     Finding::new("file-unreadable", Place::default()).detail(detail)
 }
 
@@ -261,9 +272,7 @@ fn guarded(f: impl FnOnce() -> Read) -> Read {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown".into());
-            Read::failed(unreadable(format!(
-                "the reader stopped on malformed content ({what})"
-            )))
+            Read::failed(unreadable(msg!("reader-stopped", error = what)))
         }
     }
 }
@@ -292,10 +301,9 @@ impl<'a> SheetBuilder<'a> {
         let l = self.limits;
         if self.scanned > l.max_cells_scanned {
             return Err(limits::exceeded(
-                "cells in a sheet",
+                "limit-cells-in-sheet",
                 self.scanned,
                 l.max_cells_scanned,
-                "cells",
             )
             .place(&self.name));
         }
@@ -304,18 +312,13 @@ impl<'a> SheetBuilder<'a> {
         }
         if row as u64 >= l.max_rows {
             return Err(
-                limits::exceeded("rows in a sheet", row as u64 + 1, l.max_rows, "rows")
-                    .place(&self.name),
+                limits::exceeded("limit-rows", row as u64 + 1, l.max_rows).place(&self.name)
             );
         }
         if col as u64 >= l.max_columns {
-            return Err(limits::exceeded(
-                "columns in a sheet",
-                col as u64 + 1,
-                l.max_columns,
-                "columns",
-            )
-            .place(&self.name));
+            return Err(
+                limits::exceeded("limit-columns", col as u64 + 1, l.max_columns).place(&self.name),
+            );
         }
         // A character is at least a byte: a short text needs no count.
         if let Value::Text(s) = &value
@@ -323,14 +326,11 @@ impl<'a> SheetBuilder<'a> {
         {
             let n = s.chars().count() as u64;
             if n > l.max_cell_chars {
-                return Err(limits::exceeded(
-                    "characters in a cell",
-                    n,
-                    l.max_cell_chars,
-                    "characters",
-                )
-                .place(&self.name)
-                .at(row, col));
+                return Err(
+                    limits::exceeded("limit-cell-characters", n, l.max_cell_chars)
+                        .place(&self.name)
+                        .at(row, col),
+                );
             }
         }
         self.cells.push((row, col, value));

@@ -3,6 +3,7 @@
 //! This pass computes how far the cells with content reach, repeats included,
 //! before calamine lays the sheet out.
 
+use crate::msg;
 use std::io::{BufReader, Cursor, Read as _};
 
 use quick_xml::Reader;
@@ -52,20 +53,10 @@ pub(super) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
                         row_cells = row_cells.saturating_add(n);
                         let last_row = row.saturating_add(row_repeat);
                         if last_row > limits.max_rows {
-                            return Err(limits::exceeded(
-                                "rows in a sheet",
-                                last_row,
-                                limits.max_rows,
-                                "rows",
-                            ));
+                            return Err(limits::exceeded("limit-rows", last_row, limits.max_rows));
                         }
                         if col > limits.max_columns {
-                            return Err(limits::exceeded(
-                                "columns in a sheet",
-                                col,
-                                limits.max_columns,
-                                "columns",
-                            ));
+                            return Err(limits::exceeded("limit-columns", col, limits.max_columns));
                         }
                     }
                 }
@@ -77,10 +68,9 @@ pub(super) fn check(bytes: &[u8], limits: &Limits) -> Result<(), Finding> {
                 cells = cells.saturating_add(row_cells.saturating_mul(row_repeat));
                 if cells > limits.max_cells_scanned {
                     return Err(limits::exceeded(
-                        "cells in the spreadsheet",
+                        "limit-cells",
                         cells,
                         limits.max_cells_scanned,
-                        "cells",
                     ));
                 }
                 row = row.saturating_add(row_repeat);
@@ -101,5 +91,5 @@ fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
 
 fn truncated(e: &dyn std::fmt::Display) -> Finding {
     Finding::new("file-truncated", Place::default())
-        .detail(format!("content.xml cannot be read ({e})"))
+        .detail(msg!("content-unreadable", error = e.to_string()))
 }

@@ -2,6 +2,7 @@
 //! readers (so a sheet is never allocated from its declared size), ods and xls
 //! through its ranges after checks of our own.
 
+use crate::msg;
 use std::io::Cursor;
 
 use calamine::{CellErrorType, Data, DataRef, DataType, Ods, Reader, Xls, Xlsb, Xlsx};
@@ -82,7 +83,7 @@ fn hidden_notes(read: &Read, hidden: &[String]) -> Vec<Finding> {
     wb.sheets
         .iter()
         .filter(|s| hidden.contains(&s.name))
-        .map(|s| Finding::new("hidden-data", Place::sheet(&s.name)).detail("the sheet is hidden"))
+        .map(|s| Finding::new("hidden-data", Place::sheet(&s.name)).detail(msg!("sheet-hidden")))
         .collect()
 }
 
@@ -127,10 +128,9 @@ fn read_sheets(
 ) -> Read {
     if names.len() as u64 > limits.max_sheets {
         return Read::failed(limits::exceeded(
-            "sheets",
+            "limit-sheets",
             names.len() as u64,
             limits.max_sheets,
-            "sheets",
         ));
     }
     let mut sheets = Vec::new();
@@ -156,7 +156,7 @@ fn read_sheets(
 }
 
 fn structure(e: &dyn std::fmt::Display) -> Finding {
-    unreadable(format!("the workbook's structure cannot be read ({e})"))
+    unreadable(msg!("structure-unreadable", error = e.to_string()))
 }
 
 pub(super) fn read_ods(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Read {
@@ -195,9 +195,9 @@ pub(super) fn read_cfb(bytes: &[u8], limits: &Limits, want: SheetFilter) -> Read
                 || text.contains("sector")
             {
                 Finding::new("file-truncated", Place::default())
-                    .detail(format!("the workbook ends early ({text})"))
+                    .detail(msg!("ends-early", error = &text))
             } else {
-                unreadable(format!("the workbook's structure cannot be read ({text})"))
+                unreadable(msg!("structure-unreadable", error = &text))
             };
             return Read::failed(f);
         }
@@ -229,7 +229,7 @@ where
 
 fn sheet_damaged(name: &str, e: &dyn std::fmt::Display) -> Finding {
     Finding::new("file-truncated", Place::sheet(name))
-        .detail(format!("the sheet's content is damaged or cut short ({e})"))
+        .detail(msg!("sheet-damaged", error = e.to_string()))
 }
 
 fn error_text(e: &CellErrorType) -> Value {

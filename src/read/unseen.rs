@@ -3,6 +3,8 @@
 //! reads such cells without saying so, so the sheet's XML is looked at once
 //! more, a block at a time, and parsed only when it holds `hidden=`.
 
+use crate::messages::Arg;
+use crate::msg;
 use std::io::{Cursor, Read as _};
 
 use quick_xml::Reader;
@@ -88,17 +90,16 @@ pub(super) fn notes(unseen: &[Unseen], sheets: &[Sheet]) -> Vec<Finding> {
         if !rows.is_empty() || !cols.is_empty() {
             let mut said = Vec::new();
             if !rows.is_empty() {
-                said.push(format!("rows {}", spans(&rows, |r| (r + 1).to_string())));
+                let rows = spans(&rows, |r| (r + 1).to_string());
+                said.push(Arg::from(msg!("rows", rows = rows)));
             }
             if !cols.is_empty() {
-                said.push(format!(
-                    "columns {}",
-                    spans(&cols, crate::text::column_name)
-                ));
+                let columns = spans(&cols, crate::text::column_name);
+                said.push(Arg::from(msg!("columns", columns = columns)));
             }
             out.push(
                 Finding::new("hidden-data", Place::sheet(&sheet.name))
-                    .detail(format!("{} are hidden and hold data", said.join(" and "))),
+                    .detail(msg!("hidden-hold-data", what = Arg::And(said))),
             );
         }
         if let Some((last_row, last_col)) = u.declared {
@@ -121,10 +122,8 @@ pub(super) fn notes(unseen: &[Unseen], sheets: &[Sheet]) -> Vec<Finding> {
                     Finding::new("data-outside-range", Place::sheet(&sheet.name))
                         .value(first.as_str())
                         .detail(match outside.len() {
-                            1 => format!("the sheet says its data ends at {range}; cell {first} is beyond"),
-                            n => format!(
-                                "the sheet says its data ends at {range}; {n} cells are beyond, the first {first}"
-                            ),
+                            1 => msg!("beyond-one", range = range, first = first),
+                            n => msg!("beyond-many", range = range, n = n, first = first),
                         }),
                 );
             }
@@ -220,56 +219,16 @@ fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
 fn sheet_paths<R: std::io::Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
 ) -> Vec<(String, String)> {
-    let mut ids: Vec<(String, String)> = Vec::new();
-    if let Some(xml) = part(zip, "xl/workbook.xml") {
-        let mut r = Reader::from_reader(xml.as_slice());
-        let mut buf = Vec::new();
-        loop {
-            match r.read_event_into(&mut buf) {
-                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sheet" => {
-                    if let (Some(n), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
-                        let n = quick_xml::escape::unescape(&n)
-                            .map(|c| c.into_owned())
-                            .unwrap_or(n);
-                        ids.push((n, id));
-                    }
-                }
-                Ok(Event::Eof) | Err(_) => break,
-                _ => {}
-            }
-            buf.clear();
-        }
-    }
-    let mut targets: Vec<(String, String)> = Vec::new();
-    if let Some(xml) = part(zip, "xl/_rels/workbook.xml.rels") {
-        let mut r = Reader::from_reader(xml.as_slice());
-        let mut buf = Vec::new();
-        loop {
-            match r.read_event_into(&mut buf) {
-                Ok(Event::Start(e) | Event::Empty(e))
-                    if e.local_name().as_ref() == "Relationship" =>
-                {
-                    if let (Some(id), Some(t)) = (attr(&e, "Id"), attr(&e, "Target")) {
-                        let path = match t.strip_prefix('/') {
-                            Some(abs) => abs.to_string(),
-                            None => format!("xl/{t}"),
-                        };
-                        targets.push((id, path));
-                    }
-                }
-                Ok(Event::Eof) | Err(_) => break,
-                _ => {}
-            }
-            buf.clear();
-        }
-    }
-    ids.into_iter()
-        .filter_map(|(n, id)| {
-            targets
-                .iter()
-                .find(|(i, _)| *i == id)
-                .map(|(_, p)| (n, p.clone()))
-        })
+    let text = |zip: &mut zip::ZipArchive<R>, name: &str| {
+        part(zip, name)
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    };
+    let workbook = text(zip, "xl/workbook.xml");
+    let rels = text(zip, "xl/_rels/workbook.xml.rels");
+    crate::ooxml::sheets_of(&workbook, &rels)
+        .into_iter()
+        .map(|(name, _, path)| (name, path))
         .collect()
 }
 

@@ -2,6 +2,7 @@
 //! parser inflates them, from the central directory and the first bytes of the
 //! parts whose declared counts a parser would trust.
 
+use crate::msg;
 use std::io::{Cursor, Read as _};
 
 use zip::ZipArchive;
@@ -44,9 +45,9 @@ fn damaged(e: &zip::result::ZipError) -> Finding {
         }
         ZipError::Io(_) | ZipError::InvalidArchive(_) => {
             Finding::new("file-truncated", Place::default())
-                .detail(format!("the archive is damaged or cut short ({e})"))
+                .detail(msg!("archive-cut", error = e.to_string()))
         }
-        _ => unreadable(format!("the archive cannot be opened ({e})")),
+        _ => unreadable(msg!("archive-unopenable", error = e.to_string())),
     }
 }
 
@@ -57,12 +58,7 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(
 ) -> Result<Kind, Finding> {
     let n = archive.len() as u64;
     if n > limits.max_entries {
-        return Err(limits::exceeded(
-            "parts in the archive",
-            n,
-            limits.max_entries,
-            "parts",
-        ));
+        return Err(limits::exceeded("limit-parts", n, limits.max_entries));
     }
     let mut inflated: u64 = 0;
     let mut names = Vec::with_capacity(archive.len());
@@ -76,26 +72,24 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(
         let packed = entry.compressed_size().max(1);
         inflated = inflated.saturating_add(size);
         if size > 1024 * 1024 && size / packed > limits.max_ratio {
-            return Err(limits::exceeded(
-                &format!("compression ratio of {name}"),
-                size / packed,
-                limits.max_ratio,
-                "to 1",
-            )
-            .detail(format!(
-                "compression ratio of {name}: {} to 1 ({size} bytes from {packed}), the limit is {} to 1; this looks like a decompression bomb",
-                size / packed,
-                limits.max_ratio
-            )));
+            return Err(
+                limits::exceeded("limit-ratio", size / packed, limits.max_ratio).detail(msg!(
+                    "ratio-bomb",
+                    name = name.as_str(),
+                    found = size / packed,
+                    size = size,
+                    packed = packed,
+                    max = limits.max_ratio
+                )),
+            );
         }
         names.push(name);
     }
     if inflated > limits.max_inflated_bytes {
         return Err(limits::exceeded(
-            "inflated size",
+            "limit-inflated-total",
             inflated,
             limits.max_inflated_bytes,
-            "bytes",
         ));
     }
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
@@ -108,12 +102,11 @@ pub(super) fn inspect<R: std::io::Read + std::io::Seek>(
     } else if names.iter().any(|x| super::csv::is_table_file(x)) {
         Kind::CsvZip
     } else if has("[Content_Types].xml") {
-        return Err(unreadable(
-            "the archive is an Office document but not a spreadsheet".into(),
-        ));
+        return Err(unreadable(msg!("office-not-spreadsheet")));
     } else {
-        return Err(Finding::new("file-format-unknown", Place::default())
-            .detail("a zip archive with no workbook and no .csv files"));
+        return Err(
+            Finding::new("file-format-unknown", Place::default()).detail(msg!("zip-no-workbook"))
+        );
     };
     match kind {
         Kind::Xlsx => check_shared_strings(archive, &names, limits)?,
@@ -132,8 +125,11 @@ fn head<R: std::io::Read + std::io::Seek>(
     let mut entry = archive.by_name(name).map_err(|e| damaged(&e))?;
     let mut buf = Vec::new();
     (&mut entry).take(n).read_to_end(&mut buf).map_err(|e| {
-        Finding::new("file-truncated", Place::default())
-            .detail(format!("{name} cannot be inflated ({e})"))
+        Finding::new("file-truncated", Place::default()).detail(msg!(
+            "cannot-inflate",
+            name = name,
+            error = e.to_string()
+        ))
     })?;
     Ok(buf)
 }
@@ -163,9 +159,14 @@ fn check_shared_strings<R: std::io::Read + std::io::Seek>(
             if attr == "uniqueCount"
                 && declared > possible.min(limits.max_cells_scanned * limits.max_sheets)
             {
-                return Err(limits::exceeded("shared strings declared", declared, possible, "strings").detail(format!(
-                    "xl/sharedStrings.xml declares {declared} strings but its {size} bytes can hold at most {possible}; the file is damaged or made to crash readers"
-                )));
+                return Err(
+                    limits::exceeded("limit-shared-strings", declared, possible).detail(msg!(
+                        "shared-strings-lie",
+                        declared = declared,
+                        size = size,
+                        possible = possible
+                    )),
+                );
             }
         }
     }

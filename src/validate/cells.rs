@@ -13,7 +13,7 @@ pub enum DateProblem {
     Invalid(Option<String>),
     /// Could be more than one date (a two-digit year, no day, or the file's
     /// other dates disagree on the order of day and month).
-    Ambiguous(std::borrow::Cow<'static, str>),
+    Ambiguous(crate::messages::Message),
 }
 
 /// Reads a typed date: ISO (`2026-03-01`), day first (`1/3/2026`, `1.3.2026`),
@@ -79,7 +79,7 @@ pub fn parse_date_in(text: &str, order: Order) -> Result<NaiveDate, DateProblem>
             return ymd(n[0] as i32, n[1], n[2]).ok_or(DateProblem::Invalid(None));
         }
         if nums[2].len() != 4 {
-            return Err(DateProblem::Ambiguous("the year has two digits".into()));
+            return Err(DateProblem::Ambiguous(crate::msg!("two-digit-year")));
         }
         return match ymd(n[2] as i32, n[1], n[0]) {
             Some(d) => Ok(d),
@@ -193,8 +193,8 @@ fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
     }
     match (day, month, year) {
         (Some(d), Some(m), Some(y)) => ymd(y, m, d).ok_or(DateProblem::Invalid(None)),
-        (None, Some(_), Some(_)) => Err(DateProblem::Ambiguous("the day is missing".into())),
-        (Some(_), Some(_), None) => Err(DateProblem::Ambiguous("the year is missing".into())),
+        (None, Some(_), Some(_)) => Err(DateProblem::Ambiguous(crate::msg!("no-day"))),
+        (Some(_), Some(_), None) => Err(DateProblem::Ambiguous(crate::msg!("no-year"))),
         _ => Err(DateProblem::Invalid(None)),
     }
 }

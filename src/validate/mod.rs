@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::findings::{Finding, Place};
+use crate::messages::{Arg, Message};
+use crate::msg;
 use crate::read::{Sheet, Value, Workbook};
 use crate::reference::{Lookup, Reference};
 use crate::schema::{FieldDef, FieldType, ItemKind, Layout, Rule, Schema, SheetDef};
@@ -151,32 +153,39 @@ impl Understood {
         }
     }
 
-    /// "ITU, reporting year 2026: 14 actions, 3 coordination entries, narrative complete."
-    pub fn sentence(&self) -> String {
-        let who = self
-            .organization
-            .as_deref()
-            .unwrap_or("Unnamed organization");
-        let year = self
-            .year
-            .map(|y| format!("reporting year {y}"))
-            .unwrap_or_else(|| "no reporting year".into());
-        let n =
-            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
-        let narrative = match (self.narrative_parts, self.narrative_total) {
-            (0, _) => "no narrative".to_string(),
-            (p, t) if p >= t => "narrative complete".to_string(),
-            (p, t) => format!("narrative {p} of {t} parts"),
+    /// "ITU, reporting year 2026: 14 actions, 3 coordination entries,
+    /// narrative complete.", in `lang`.
+    pub fn sentence(&self, lang: &str) -> String {
+        let who = match &self.organization {
+            Some(o) => Arg::from(o.as_str()),
+            None => Arg::from(msg!("unnamed-organization")),
         };
-        format!(
-            "{who}, {year}: {}, {}, {narrative}.",
-            n(self.actions, "action", "actions"),
-            n(
-                self.coordination,
-                "coordination entry",
-                "coordination entries"
-            )
+        let year = match self.year {
+            Some(y) => msg!("reporting-year", year = y),
+            None => msg!("no-reporting-year"),
+        };
+        let actions = match self.actions {
+            1 => msg!("one-action"),
+            n => msg!("n-actions", n = n),
+        };
+        let coordination = match self.coordination {
+            1 => msg!("one-coordination-entry"),
+            n => msg!("n-coordination-entries", n = n),
+        };
+        let narrative = match (self.narrative_parts, self.narrative_total) {
+            (0, _) => msg!("no-narrative"),
+            (p, t) if p >= t => msg!("narrative-complete"),
+            (p, t) => msg!("narrative-parts", parts = p, total = t),
+        };
+        msg!(
+            "understood",
+            who = who,
+            year = year,
+            actions = actions,
+            coordination = coordination,
+            narrative = narrative
         )
+        .render(lang)
     }
 }
 
@@ -267,10 +276,8 @@ impl<'a> Validator<'a> {
                         continue;
                     };
                     let place = || Place {
-                        sheet: Some(sheet.name.clone()),
                         cell: Some(crate::text::cell_name(r as u32, c as u32)),
-                        at: None,
-                        column: None,
+                        ..Place::sheet(&sheet.name)
                     };
                     if a > 12 && b <= 12 && self.dates.day_first.is_none() {
                         self.dates.day_first = Some(place());
@@ -292,9 +299,10 @@ impl<'a> Validator<'a> {
                 Some(i) => {
                     let first = found[i].map(|s| s.name.as_str()).unwrap_or("");
                     self.findings.push(
-                        Finding::new("sheet-ignored", Place::sheet(&sheet.name)).detail(format!(
-                            "a second sheet for {}; sheet {first} is read",
-                            schema.sheets[i].label("en")
+                        Finding::new("sheet-ignored", Place::sheet(&sheet.name)).detail(msg!(
+                            "second-sheet",
+                            sheet = &schema.sheets[i].labels,
+                            first = first
                         )),
                     );
                 }
@@ -319,7 +327,10 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("sheet-missing", Place::default())
                             .value(def.label("en"))
-                            .expected(format!("a sheet named {}", names(self.schema, &def.labels))),
+                            .expected(msg!(
+                                "a-sheet-named",
+                                names = names(self.schema, &def.labels)
+                            )),
                     );
                 }
                 continue;
@@ -345,14 +356,21 @@ impl<'a> Validator<'a> {
             col,
             column,
         } = *at;
+        // In JSON, a place is a JSON pointer: /actions/0/end_date.
         let cell = if self.json {
+            let key = |k: &str| k.replace('~', "~0").replace('/', "~1");
             match layout {
                 Layout::Table => format!(
-                    "[{}].{}",
+                    "/{}/{}/{}",
+                    key(&sheet.name),
                     row.saturating_sub(1),
-                    sheet.keys.get(col).map(String::as_str).unwrap_or("")
+                    key(sheet.keys.get(col).map(String::as_str).unwrap_or(""))
                 ),
-                Layout::Form => format!(".{}", sheet.cell(row, 0).display()),
+                Layout::Form => format!(
+                    "/{}/{}",
+                    key(&sheet.name),
+                    key(&sheet.cell(row, 0).display())
+                ),
             }
         } else {
             crate::text::cell_name(row as u32, col as u32)
@@ -362,6 +380,7 @@ impl<'a> Validator<'a> {
             cell: Some(cell),
             at: (!self.json).then_some((row as u32, col as u32)),
             column: Some(column.to_string()),
+            titles: None,
         }
     }
 
@@ -381,8 +400,8 @@ impl<'a> Validator<'a> {
     }
 
     fn form(&mut self, si: usize, def: &'static SheetDef, sheet: &'a Sheet) -> Record {
-        // field index -> (row, column of the value)
-        let mut rows: HashMap<usize, (usize, usize)> = HashMap::new();
+        // field index -> (row, column of the value, the row's label as written)
+        let mut rows: HashMap<usize, (usize, usize, &'a str)> = HashMap::new();
         for (r, row) in sheet.rows.iter().enumerate() {
             let Some(lc) = row.iter().position(|v| !v.is_blank()) else {
                 continue;
@@ -402,11 +421,15 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("row-ignored", self.place(&at))
                             .value(label.trim())
-                            .detail("a second row for this field; the first is read"),
+                            .detail(msg!("second-row")),
                     );
                 }
                 Some(fi) => {
-                    rows.insert(fi, (r, lc + 1));
+                    let written = match &row[lc] {
+                        Value::Text(t) => t.trim(),
+                        _ => self.schema.sheets[si].fields[fi].label("en"),
+                    };
+                    rows.insert(fi, (r, lc + 1, written));
                 }
                 None if has_value => {
                     self.findings
@@ -419,13 +442,13 @@ impl<'a> Validator<'a> {
         self.locs[si] = vec![None; def.fields.len()];
         for (fi, field) in def.fields.iter().enumerate() {
             match rows.get(&fi) {
-                Some(&(r, c)) => {
+                Some(&(r, c, written)) => {
                     let at = At {
                         sheet,
                         layout: Layout::Form,
                         row: r,
                         col: c,
-                        column: field.label("en"),
+                        column: written,
                     };
                     self.locs[si][fi] = Some(at);
                     if let Some(v) = self.value(field, sheet.cell(r, c), &at) {
@@ -435,14 +458,11 @@ impl<'a> Validator<'a> {
                 None if field.required => self.findings.push(
                     Finding::new(
                         "required-missing",
-                        Place {
-                            column: Some(field.label("en").to_string()),
-                            ..Place::sheet(&sheet.name)
-                        },
+                        Place::sheet(&sheet.name).titled(&field.labels),
                     )
-                    .detail(format!(
-                        "no row labelled {}",
-                        names(self.schema, &field.labels)
+                    .detail(msg!(
+                        "no-row-labelled",
+                        names = names(self.schema, &field.labels)
                     )),
                 ),
                 None => {}
@@ -455,14 +475,15 @@ impl<'a> Validator<'a> {
     fn table(&mut self, si: usize, def: &'static SheetDef, sheet: &'a Sheet) -> Vec<Record> {
         let Some(header) = self.header_row(si, sheet) else {
             self.findings.push(
-                Finding::new("header-missing", Place::sheet(&sheet.name)).expected(format!(
-                    "a row of column titles such as {}",
-                    def.fields
-                        .iter()
-                        .take(3)
-                        .map(|f| f.label("en"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                Finding::new("header-missing", Place::sheet(&sheet.name)).expected(msg!(
+                    "a-header-row",
+                    titles = Arg::And(
+                        def.fields
+                            .iter()
+                            .take(3)
+                            .map(|f| Arg::Label(f.labels.clone()))
+                            .collect()
+                    )
                 )),
             );
             return Vec::new();
@@ -508,14 +529,11 @@ impl<'a> Validator<'a> {
                 self.findings.push(
                     Finding::new(
                         "column-missing",
-                        Place {
-                            column: Some(field.label("en").to_string()),
-                            ..Place::sheet(&sheet.name)
-                        },
+                        Place::sheet(&sheet.name).titled(&field.labels),
                     )
-                    .expected(format!(
-                        "a column titled {}",
-                        names(self.schema, &field.labels)
+                    .expected(msg!(
+                        "a-column-titled",
+                        names = names(self.schema, &field.labels)
                     )),
                 );
             }
@@ -564,7 +582,7 @@ impl<'a> Validator<'a> {
             });
             self.findings.push(
                 Finding::new("required-missing", place)
-                    .detail(format!("at least one row of {} is needed", def.label("en"))),
+                    .detail(msg!("a-row-is-needed", sheet = &def.labels)),
             );
         }
         records
@@ -618,14 +636,14 @@ impl<'a> Validator<'a> {
                 if let Some((n, max)) = n.zip(field.max_len).filter(|(n, m)| n > m) {
                     self.findings.push(
                         err("too-long", self.place(at))
-                            .detail(format!("{n} characters"))
-                            .expected(format!("at most {max} characters")),
+                            .detail(msg!("characters", n = n))
+                            .expected(msg!("at-most-characters", max = max)),
                     );
                 } else if let Some((n, min)) = n.zip(field.warn_below).filter(|(n, m)| n < m) {
                     self.findings.push(
                         err("too-short", self.place(at))
-                            .detail(format!("{n} characters"))
-                            .expected(format!("at least {min} characters")),
+                            .detail(msg!("characters", n = n))
+                            .expected(msg!("at-least-characters", min = min)),
                     );
                 }
                 Some(FieldValue::Text(Str::Owned(text.into_owned())))
@@ -648,7 +666,7 @@ impl<'a> Validator<'a> {
                 };
                 let Some(n) = n else {
                     self.findings
-                        .push(err("not-a-number", self.place(at)).expected("a year such as 2026"));
+                        .push(err("not-a-number", self.place(at)).expected(msg!("a-year")));
                     return None;
                 };
                 let (min, max) = (
@@ -656,10 +674,12 @@ impl<'a> Validator<'a> {
                     cells::year_of(self.ctx.today) as i64,
                 );
                 if n < min || n > max {
-                    self.findings.push(
-                        err("year-out-of-range", self.place(at))
-                            .expected(format!("a year from {min} to {max}")),
-                    );
+                    self.findings
+                        .push(err("year-out-of-range", self.place(at)).expected(msg!(
+                            "a-year-from",
+                            min = min,
+                            max = max
+                        )));
                     return None;
                 }
                 Some(FieldValue::Int(n))
@@ -672,21 +692,23 @@ impl<'a> Validator<'a> {
                 };
                 let Some(n) = n else {
                     self.findings
-                        .push(err("not-a-number", self.place(at)).expected("a whole number"));
+                        .push(err("not-a-number", self.place(at)).expected(msg!("a-whole-number")));
                     return None;
                 };
                 let (min, max) = (field.min.unwrap_or(i64::MIN), field.max.unwrap_or(i64::MAX));
                 if n < min || n > max {
-                    self.findings.push(
-                        err("out-of-range", self.place(at))
-                            .expected(format!("a whole number from {min} to {max}")),
-                    );
+                    self.findings
+                        .push(err("out-of-range", self.place(at)).expected(msg!(
+                            "a-whole-number-from",
+                            min = min,
+                            max = max
+                        )));
                     return None;
                 }
                 if let Some(w) = field.warn_above.filter(|w| n > *w) {
                     self.findings.push(
                         err("above-typical", self.place(at))
-                            .expected(format!("usually at most {w}")),
+                            .expected(msg!("usually-at-most", max = w)),
                     );
                 }
                 Some(FieldValue::Int(n))
@@ -695,10 +717,8 @@ impl<'a> Validator<'a> {
                 if cells::is_email(&text) {
                     Some(FieldValue::Text(Str::Owned(text.into_owned())))
                 } else {
-                    self.findings.push(
-                        err("email-invalid", self.place(at))
-                            .expected("one address such as name@example.org"),
-                    );
+                    self.findings
+                        .push(err("email-invalid", self.place(at)).expected(msg!("an-email")));
                     None
                 }
             }
@@ -707,7 +727,7 @@ impl<'a> Validator<'a> {
                 Err(fix) => {
                     self.findings.push(
                         err("url-invalid", self.place(at))
-                            .expected("an address starting with https://")
+                            .expected(msg!("a-url"))
                             .suggest(fix.into_iter().collect()),
                     );
                     None
@@ -724,7 +744,7 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("date-serial", self.place(at))
                             .value(text)
-                            .detail(format!("read as {d}")),
+                            .detail(msg!("read-as", value = d.to_string())),
                     );
                     Some(d)
                 }
@@ -732,7 +752,7 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("date-invalid", self.place(at))
                             .value(text)
-                            .expected("a date such as 2026-03-01"),
+                            .expected(msg!("a-date")),
                     );
                     None
                 }
@@ -743,7 +763,7 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("date-invalid", self.place(at))
                             .value(text)
-                            .expected("a date such as 2026-03-01 or 1/3/2026 (day first)")
+                            .expected(msg!("a-date-or-day-first"))
                             .suggest(guess.into_iter().collect()),
                     );
                     None
@@ -753,7 +773,7 @@ impl<'a> Validator<'a> {
                         Finding::new("date-ambiguous", self.place(at))
                             .value(text)
                             .detail(why)
-                            .expected("a date such as 2026-03-01"),
+                            .expected(msg!("a-date")),
                     );
                     None
                 }
@@ -768,9 +788,11 @@ impl<'a> Validator<'a> {
         let (day, month) = (self.dates.day_first.clone(), self.dates.month_first.clone());
         let order = match (&day, &month) {
             (Some(d), Some(m)) if open => {
-                return Err(DateProblem::Ambiguous(Cow::Owned(format!(
-                    "the file writes dates both day first ({d}) and month first ({m})"
-                ))));
+                return Err(DateProblem::Ambiguous(msg!(
+                    "dates-both-orders",
+                    day = d.to_string(),
+                    month = m.to_string()
+                )));
             }
             (None, Some(_)) => cells::Order::MonthFirst,
             _ => cells::Order::DayFirst,
@@ -786,16 +808,14 @@ impl<'a> Validator<'a> {
         {
             self.dates.said = true;
             let how = if order == cells::Order::MonthFirst {
-                "month first"
+                msg!("month-first")
             } else {
-                "day first"
+                msg!("day-first")
             };
             self.findings.push(
                 Finding::new("date-order-inferred", self.place(at))
                     .value(text)
-                    .detail(format!(
-                        "dates written with figures were read {how}, as {by} settles"
-                    )),
+                    .detail(msg!("dates-read", how = how, by = by.to_string())),
             );
         }
         cells::parse_date_in(text, order)
@@ -809,7 +829,7 @@ impl<'a> Validator<'a> {
                     self.findings.push(
                         Finding::new("label-for-code", self.place(at))
                             .value(text)
-                            .detail(format!("read as {}", term.code)),
+                            .detail(msg!("read-as", value = &term.code)),
                     );
                 }
                 Some(Str::Borrowed(&term.code))
@@ -870,21 +890,23 @@ impl<'a> Validator<'a> {
                         self.findings.push(
                             Finding::new("label-for-code", self.place(at))
                                 .value(item)
-                                .detail(format!("read as {code}")),
+                                .detail(msg!("read-as", value = code.to_string())),
                         );
                     }
                     code
                 }
                 Some(Item::Ambiguous(read_as, candidates)) => {
-                    let names: Vec<String> =
-                        candidates.iter().map(|a| reference.display(a)).collect();
+                    let names: Vec<Arg> = candidates
+                        .iter()
+                        .map(|a| Arg::Label(reference.labels(a)))
+                        .collect();
                     let detail = match &read_as {
-                        Some(a) => format!(
-                            "read as {}; it may also mean {}",
-                            reference.display(a),
-                            names[1..].join(", ")
+                        Some(a) => msg!(
+                            "read-as-may-also-mean",
+                            read = Arg::Label(reference.labels(a)),
+                            others = Arg::Or(names[1..].to_vec())
                         ),
-                        None => format!("not read: it may mean {}", names.join(" or ")),
+                        None => msg!("may-mean", these = Arg::Or(names)),
                     };
                     self.findings.push(
                         Finding::new("area-ambiguous", self.place(at))
@@ -900,16 +922,16 @@ impl<'a> Validator<'a> {
                 None => {
                     let (expected, suggestions) = match (&field.vocabulary, field.item) {
                         (Some(v), _) => (expected_codes(schema, v), schema.suggest(v, item)),
-                        (None, Some(ItemKind::Sdg)) => ("a goal from 1 to 17 (9, SDG 9) or a target (9.c)".to_string(), Vec::new()),
-                        (None, Some(ItemKind::Tunis)) => ("a paragraph from 1 to 122, with a letter if needed: 35(d)".to_string(), Vec::new()),
-                        (None, _) => ("an ISO alpha-3 code (KEN), an M49 code (404), a country or region name, or Global".to_string(), reference.suggest(item)),
+                        (None, Some(ItemKind::Sdg)) => (msg!("an-sdg"), Vec::new()),
+                        (None, Some(ItemKind::Tunis)) => (msg!("a-tunis-paragraph"), Vec::new()),
+                        (None, _) => (msg!("an-area"), reference.suggest(item)),
                     };
                     let mut f = Finding::new("not-in-vocabulary", self.place(at))
                         .value(item)
                         .expected(expected)
                         .suggest(suggestions);
                     if kept_whole {
-                        f = f.detail("read as one item, since not every part between its commas is an item: separate items with ;");
+                        f = f.detail(msg!("read-whole"));
                     }
                     self.findings.push(f);
                     continue;
@@ -937,7 +959,7 @@ impl<'a> Validator<'a> {
                     {
                         let f = Finding::new("date-order", place(then))
                             .value(b.to_string())
-                            .detail(format!("starts {a}"));
+                            .detail(msg!("starts", date = a.to_string()));
                         out.push(f);
                     }
                 }
@@ -947,11 +969,13 @@ impl<'a> Validator<'a> {
                     {
                         let f = Finding::new("developing-exceeds-total", place(field))
                             .value(a.to_string())
-                            .expected(format!(
-                                "at most {b}, the number of {}",
-                                def.field(limit)
-                                    .map(|f| f.label("en").to_lowercase())
-                                    .unwrap_or(limit.clone())
+                            .expected(msg!(
+                                "at-most-the-number-of",
+                                max = b,
+                                field = def
+                                    .field(limit)
+                                    .map(|f| Arg::Lower(Box::new(Arg::Label(f.labels.clone()))))
+                                    .unwrap_or_else(|| Arg::from(limit))
                             ));
                         out.push(f);
                     }
@@ -971,9 +995,11 @@ impl<'a> Validator<'a> {
                         if term_parent.is_some_and(|p| p != parent_code) {
                             let f = Finding::new("issue-outside-cluster", place(field))
                                 .value(code.clone())
-                                .detail(format!(
-                                    "{code} is under {}, the row's cluster is {parent_code}",
-                                    term_parent.unwrap_or("")
+                                .detail(msg!(
+                                    "under-another-cluster",
+                                    code = code,
+                                    parent = self.term_name(def, parent, term_parent.unwrap_or("")),
+                                    cluster = self.term_name(def, parent, parent_code)
                                 ));
                             out.push(f);
                         }
@@ -990,13 +1016,35 @@ impl<'a> Validator<'a> {
                     {
                         let f = Finding::new("completed-future-end", place(field))
                             .value(d.to_string())
-                            .detail(format!("{when} is {w}"));
+                            .detail(msg!(
+                                "because",
+                                field = self.field_name(def, when),
+                                value = self.term_name(def, when, w)
+                            ));
                         out.push(f);
                     }
                 }
             }
         }
         self.findings.extend(out);
+    }
+
+    /// A field's titles, to name it in the reader's language.
+    fn field_name(&self, def: &SheetDef, field: &str) -> Arg {
+        match def.field(field) {
+            Some(f) => Arg::Lower(Box::new(Arg::Label(f.labels.clone()))),
+            None => Arg::from(field),
+        }
+    }
+
+    /// A code of a field's vocabulary by its labels: `Completed`, `Terminée`.
+    fn term_name(&self, def: &SheetDef, field: &str, code: &str) -> Arg {
+        def.field(field)
+            .and_then(|f| f.vocabulary.as_deref())
+            .and_then(|v| self.schema.vocabulary(v))
+            .and_then(|v| v.terms.iter().find(|t| t.code == code))
+            .map(|t| Arg::Label(t.labels.clone()))
+            .unwrap_or_else(|| Arg::from(code))
     }
 
     /// IDs unique within their sheet; references pointing to an existing ID.
@@ -1019,7 +1067,7 @@ impl<'a> Validator<'a> {
                             self.findings.push(
                                 Finding::new("id-duplicate", place)
                                     .value(id)
-                                    .detail(format!("also used at {first_place}")),
+                                    .detail(msg!("also-used-at", cell = first_place)),
                             );
                         } else {
                             seen.insert(id, i);
@@ -1063,7 +1111,7 @@ impl<'a> Validator<'a> {
                             self.findings.push(
                                 Finding::new("reference-missing", place)
                                     .value(id)
-                                    .expected(format!("an Action ID of the {target_sheet} sheet"))
+                                    .expected(msg!("an-id-of", sheet = target_sheet))
                                     .suggest(suggestions),
                             );
                         }
@@ -1075,29 +1123,32 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// "Organization, Organisation or Organización".
-fn names(schema: &Schema, labels: &crate::schema::Labels) -> String {
-    match schema.labels_in_order(labels).as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
+/// "Organisation, Organization or Organización": every title, the reader's first.
+fn names(schema: &Schema, labels: &crate::schema::Labels) -> Arg {
+    Arg::Names(
+        schema
+            .labels_in_order(labels)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        labels.clone(),
+    )
 }
 
 /// "one of: planned, ongoing, completed, discontinued", or for long lists the
 /// vocabulary's name and a few codes.
-fn expected_codes(schema: &Schema, vocab: &str) -> String {
+fn expected_codes(schema: &Schema, vocab: &str) -> Message {
     let Some(v) = schema.vocabulary(vocab) else {
-        return String::new();
+        return Message::literal(String::new());
     };
     let codes: Vec<&str> = v.terms.iter().map(|t| t.code.as_str()).collect();
     if codes.len() <= 10 {
-        format!("one of: {}", codes.join(", "))
+        msg!("one-of", codes = codes.join(", "))
     } else {
-        format!(
-            "a code of {} ({}, ...), or its label",
-            crate::schema::label_in(&v.labels, "en"),
-            codes[..4].join(", ")
+        msg!(
+            "a-code-of",
+            vocabulary = &v.labels,
+            codes = codes[..4].join(", ")
         )
     }
 }
@@ -1121,6 +1172,16 @@ pub struct FileReport {
 impl FileReport {
     pub fn has_errors(&self) -> bool {
         self.counts.errors > 0
+    }
+
+    /// The report with its findings' messages written in `lang`.
+    pub fn in_language(mut self, lang: &str) -> FileReport {
+        self.findings = self
+            .findings
+            .into_iter()
+            .map(|f| f.in_language(lang))
+            .collect();
+        self
     }
 }
 
