@@ -339,9 +339,13 @@ impl Styles {
     }
 
     fn fill_of(&mut self, severity: Severity) -> usize {
+        self.solid_fill(argb(severity))
+    }
+
+    /// The index of a solid fill of an ARGB colour, added once.
+    fn solid_fill(&mut self, argb: &str) -> usize {
         let fill = format!(
-            r#"<fill><patternFill patternType="solid"><fgColor rgb="{}"/><bgColor indexed="64"/></patternFill></fill>"#,
-            argb(severity)
+            r#"<fill><patternFill patternType="solid"><fgColor rgb="{argb}"/><bgColor indexed="64"/></patternFill></fill>"#
         );
         match self.new_fills.iter().position(|f| *f == fill) {
             Some(i) => self.fills + i,
@@ -388,16 +392,7 @@ impl Styles {
         };
         let fill = match (fill, header) {
             (Some(s), _) => self.fill_of(s),
-            (None, true) => {
-                let f = r#"<fill><patternFill patternType="solid"><fgColor rgb="FFE0E8F2"/><bgColor indexed="64"/></patternFill></fill>"#.to_string();
-                match self.new_fills.iter().position(|x| *x == f) {
-                    Some(i) => self.fills + i,
-                    None => {
-                        self.new_fills.push(f);
-                        self.fills + self.new_fills.len() - 1
-                    }
-                }
-            }
+            (None, true) => self.solid_fill("FFE0E8F2"),
             (None, false) => 0,
         };
         let xf = format!(
@@ -866,6 +861,19 @@ fn vml_shape(id: usize, r: u32, c: u32) -> String {
     )
 }
 
+/// The Findings sheet's column titles in `lang`, with their widths.
+fn headings(lang: &str) -> [(String, u16); 7] {
+    [
+        (word("severity", lang), 12),
+        (word("code", lang), 22),
+        (word("place", lang), 22),
+        (word("column", lang), 24),
+        (word("finding", lang), 40),
+        (word("details", lang), 60),
+        (word("what-to-do", lang), 60),
+    ]
+}
+
 /// The Findings sheet's XML: one row per finding, a link to its cell, the
 /// header repeated on each printed page, landscape, one page wide.
 fn findings_sheet(
@@ -876,15 +884,7 @@ fn findings_sheet(
 ) -> String {
     let header_style = styles.plain(true, None, true);
     let wrap = styles.plain(false, None, false);
-    let heads = [
-        (word("severity", lang), 12),
-        (word("code", lang), 22),
-        (word("place", lang), 22),
-        (word("column", lang), 24),
-        (word("finding", lang), 40),
-        (word("details", lang), 60),
-        (word("what-to-do", lang), 60),
-    ];
+    let heads = headings(lang);
     let cell = |r: u32, c: u32, s: usize, text: &str| {
         format!(
             r#"<c r="{}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
@@ -980,18 +980,7 @@ fn copy(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8>, Xl
             msg!("copy-of", container = source.container.say(lang)).render(lang),
             &bold,
         )?;
-        for (c, (title, width)) in [
-            (word("severity", lang), 12.0),
-            (word("code", lang), 22.0),
-            (word("place", lang), 22.0),
-            (word("column", lang), 24.0),
-            (word("finding", lang), 40.0),
-            (word("details", lang), 60.0),
-            (word("what-to-do", lang), 60.0),
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (c, (title, width)) in headings(lang).iter().enumerate() {
             ws.write_string_with_format(1, c as u16, title, &bold)?;
             ws.set_column_width(c as u16, *width)?;
         }

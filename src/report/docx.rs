@@ -17,21 +17,14 @@ use std::io::Write as _;
 
 use super::document::{Block, Document, Figure, Inline, ParaStyle, Table};
 
+/// Text for XML, the template's placeholder marks (private-use characters)
+/// left out.
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 cannot hold are left out.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            '\u{E000}'..='\u{E003}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let kept: String = s
+        .chars()
+        .filter(|c| !('\u{E000}'..='\u{E003}').contains(c))
+        .collect();
+    crate::ooxml::escape(&kept)
 }
 
 /// The document's language as Word names it.

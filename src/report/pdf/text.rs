@@ -377,20 +377,7 @@ fn split_word(
     hyphenate: bool,
     force: bool,
 ) -> Option<(Word, Word)> {
-    let make = |text: &str, run: usize| -> Word {
-        let mut missing = Vec::new();
-        let spans = [(0, text.len(), run)];
-        word(
-            fonts,
-            runs,
-            &spans,
-            0,
-            text,
-            false,
-            &|_| false,
-            &mut missing,
-        )
-    };
+    let make = |text: &str, run: usize| one_run_word(fonts, runs, run, text);
     let one_run = |w: &Word| {
         let t: String = w
             .pieces
@@ -461,7 +448,9 @@ fn split_word(
     Some((head, tail))
 }
 
-fn w_pieces_of(fonts: &Fonts, runs: &[Run], run: usize, text: &str) -> Vec<Piece> {
+/// A piece of one run's text laid out as a word of its own (a hyphenated
+/// word's head or tail).
+fn one_run_word(fonts: &Fonts, runs: &[Run], run: usize, text: &str) -> Word {
     let mut missing = Vec::new();
     let spans = [(0, text.len(), run)];
     word(
@@ -474,5 +463,8 @@ fn w_pieces_of(fonts: &Fonts, runs: &[Run], run: usize, text: &str) -> Vec<Piece
         &|_| false,
         &mut missing,
     )
-    .pieces
+}
+
+fn w_pieces_of(fonts: &Fonts, runs: &[Run], run: usize, text: &str) -> Vec<Piece> {
+    one_run_word(fonts, runs, run, text).pieces
 }
