@@ -1042,6 +1042,11 @@ fn copy(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8>, Xl
                     Value::Error(e) => {
                         ws.write_string(r, c, e.as_str())?;
                     }
+                    // One item a line, as the template's list cells take them.
+                    Value::List(items) => {
+                        let lines: Vec<String> = items.iter().map(Value::display).collect();
+                        ws.write_string(r, c, lines.join("\n"))?;
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value, json};
 
 use crate::findings::catalogue;
+use crate::reference::Reference;
 use crate::schema::{FieldDef, FieldType, ItemKind, Layout, Schema, label_in};
 
 pub fn markdown(schema: &Schema) -> String {
@@ -13,7 +14,7 @@ pub fn markdown(schema: &Schema) -> String {
     let _ = writeln!(out, "# Submission schema {}\n", schema.version);
     let _ = writeln!(
         out,
-        "One submission is one organization's report for one reporting year. Sheets and columns are found by any of the labels below (case, accents and a trailing `*` ignored), in any order. List cells take items separated by `;`, `,` or new lines.\n"
+        "One submission is one organization's report for one reporting year. Sheets and columns are found by any of the labels below (case, accents and a trailing `*` ignored), in any order. List cells take items separated by `;` or new lines; a comma separates items only where every part is an item on its own, so that names such as \"Korea, Republic of\" are read whole. A JSON submission (`cstd schema --format json-schema`) writes lists as arrays and values exactly as its JSON Schema lists them.\n"
     );
     for sheet in &schema.sheets {
         let layout = match sheet.layout {
@@ -183,15 +184,35 @@ fn rule_text(rule: &crate::schema::Rule) -> String {
     }
 }
 
-/// A JSON Schema (draft 2020-12) for submissions sent as JSON.
-pub fn json_schema(schema: &Schema) -> Value {
+/// White space as Rust's `char::is_whitespace` and `str::trim` see it, as a
+/// regular-expression class: the validator and the JSON Schema then agree
+/// on what is blank.
+const SPACE: &str = r"\t\n\x0B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// The checks across fields or records that a JSON Schema cannot state:
+/// `cstd validate` makes them, and the agreement test leaves them aside.
+pub const BEYOND_JSON_SCHEMA: &[&str] = &[
+    "date-order",
+    "developing-exceeds-total",
+    "id-duplicate",
+    "reference-missing",
+    "limit-exceeded",
+];
+
+/// A JSON Schema (draft 2020-12) for submissions sent as JSON. It accepts
+/// what `cstd validate` accepts without an error, but for the checks listed
+/// in [`BEYOND_JSON_SCHEMA`]: JSON is written by programs, so values are
+/// written exactly as listed here (codes, labels and accepted spellings,
+/// ISO dates, numbers as numbers), and an optional field may be absent,
+/// null or an empty string.
+pub fn json_schema(schema: &Schema, today: chrono::NaiveDate) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for sheet in &schema.sheets {
         let mut props = Map::new();
         let mut req = Vec::new();
         for f in &sheet.fields {
-            props.insert(f.id.to_string(), field_schema(schema, f));
+            props.insert(f.id.to_string(), field_schema(schema, f, today));
             if f.required {
                 req.push(Value::String(f.id.to_string()));
             }
@@ -214,62 +235,116 @@ pub fn json_schema(schema: &Schema) -> Value {
             required.push(Value::String(sheet.id.clone()));
         }
     }
-    properties.insert("schema".into(), json!({ "const": schema.version }));
+    properties.insert(
+        "schema".into(),
+        json!({ "description": format!("The schema version the file follows, {}; informative.", schema.version) }),
+    );
+    let areas: Vec<&str> = Reference::current().written_forms().collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": format!("CSTD enhanced cooperation submission, schema {}", schema.version),
+        "description": format!(
+            "Values are written exactly as listed: codes, labels or accepted spellings; dates as YYYY-MM-DD; numbers without quotes; lists as arrays. An optional field may be left out, null or an empty string. `cstd validate` also checks what a JSON Schema cannot: {}.",
+            BEYOND_JSON_SCHEMA.join(", ")
+        ),
         "type": "object",
         "properties": properties,
         "required": required,
+        "$defs": {
+            "area": {
+                "description": "A country or area (ISO 3166 alpha-3, M49 code, or its name in a UN language), an M49 region, or Global.",
+                "type": "string",
+                "enum": areas,
+            }
+        }
     })
 }
 
-fn field_schema(schema: &Schema, f: &FieldDef) -> Value {
-    let codes = |v: &str| -> Vec<Value> {
-        schema
-            .vocabulary(v)
-            .map(|v| {
-                v.terms
-                    .iter()
-                    .map(|t| Value::String(t.code.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+/// A term's code, labels and accepted spellings, as JSON must write them.
+fn written(schema: &Schema, vocabulary: &str) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for t in schema
+        .vocabulary(vocabulary)
+        .map(|v| v.terms.as_slice())
+        .unwrap_or_default()
+    {
+        for form in t.written_forms() {
+            let form = Value::String(form.to_string());
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    out
+}
+
+fn field_schema(schema: &Schema, f: &FieldDef, today: chrono::NaiveDate) -> Value {
+    let filled = format!("[^{SPACE}]");
+    let strings = |v: &str| json!({ "type": "string", "enum": written(schema, v) });
+    // Whole numbers as the validator reads them: below 10^15.
+    const WHOLE: i64 = 999_999_999_999_999;
     let mut s = match f.kind {
         FieldType::Text | FieldType::Id | FieldType::Ref => {
-            let mut o = json!({ "type": "string" });
+            let mut text = json!({ "type": "string" });
+            if f.required {
+                text["pattern"] = json!(filled);
+            }
             if let Some(m) = f.max_len {
-                o["maxLength"] = json!(m);
+                text["maxLength"] = json!(m);
             }
-            o
+            json!({ "anyOf": [text, { "type": "number" }] })
         }
-        FieldType::Code => {
-            json!({ "type": "string", "enum": codes(f.vocabulary.as_deref().unwrap_or("")) })
+        FieldType::Code => strings(f.vocabulary.as_deref().unwrap_or("")),
+        FieldType::Yesno => json!({ "anyOf": [{ "type": "boolean" }, strings("yesno")] }),
+        FieldType::List => {
+            let item = match (&f.vocabulary, f.item) {
+                (Some(v), _) => strings(v),
+                (None, Some(ItemKind::Sdg)) => json!({ "anyOf": [
+                    { "type": "integer", "minimum": 1, "maximum": 17 },
+                    { "type": "string", "pattern": r"^(?:[1-9]|1[0-7])(?:\.(?:[1-9]|[0-9]{2}|[a-z]))?$" },
+                ] }),
+                (None, Some(ItemKind::Tunis)) => json!({ "anyOf": [
+                    { "type": "integer", "minimum": 1, "maximum": 122 },
+                    { "type": "string", "pattern": r"^(?:[1-9]|[1-9][0-9]|1[01][0-9]|12[0-2])(?:\([a-z]\))?$" },
+                ] }),
+                (None, Some(ItemKind::Country)) => json!({ "$ref": "#/$defs/area" }),
+                _ => json!({ "type": "string", "pattern": filled }),
+            };
+            json!({ "type": "array", "items": item, "minItems": if f.required { 1 } else { 0 } })
         }
-        FieldType::List => match &f.vocabulary {
-            Some(v) => json!({ "type": "array", "items": { "type": "string", "enum": codes(v) } }),
-            None if f.item == Some(ItemKind::Sdg) => {
-                json!({ "type": "array", "items": { "type": ["string", "integer"] } })
-            }
-            None => json!({ "type": "array", "items": { "type": "string" } }),
-        },
-        FieldType::Year => json!({ "type": "integer", "minimum": f.min.unwrap_or(2005) }),
-        FieldType::Date => json!({ "type": "string", "format": "date" }),
-        FieldType::Integer => {
-            let mut o = json!({ "type": "integer" });
-            if let Some(m) = f.min {
-                o["minimum"] = json!(m);
-            }
-            if let Some(m) = f.max {
-                o["maximum"] = json!(m);
-            }
-            o
+        FieldType::Year => json!({
+            "type": "integer",
+            "minimum": f.min.unwrap_or(2005),
+            "maximum": crate::validate::cells::year_of(today),
+        }),
+        FieldType::Date => json!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        }),
+        FieldType::Integer => json!({
+            "type": "integer",
+            "minimum": f.min.unwrap_or(-WHOLE),
+            "maximum": f.max.unwrap_or(WHOLE),
+        }),
+        FieldType::Email => {
+            let c = format!("@{SPACE},;<>");
+            json!({
+                "type": "string",
+                "pattern": format!("^[^{c}]+@[^{c}.][^{c}]*\\.[^{c}]*[^{c}.]$"),
+            })
         }
-        FieldType::Email => json!({ "type": "string", "format": "email" }),
-        FieldType::Url => json!({ "type": "string", "format": "uri", "pattern": "^https?://" }),
-        FieldType::Yesno => json!({ "type": "boolean" }),
+        FieldType::Url => {
+            let c = format!("/?#{SPACE}");
+            json!({
+                "type": "string",
+                "pattern": format!("^[hH][tT][tT][pP][sS]?://[^{c}.][^{c}]*\\.[^{c}]*(?:[/?#][^{SPACE}]*)?$"),
+            })
+        }
     };
+    if !f.required {
+        s = json!({ "anyOf": [s, { "type": "null" }, { "type": "string", "pattern": format!("^[{SPACE}]*$") }] });
+    }
     s["title"] = json!(f.label("en"));
     s["description"] = json!(label_in(&f.help, "en"));
     s

@@ -688,26 +688,21 @@ fn attribute(
     path: &Path,
     opts: &Options,
 ) -> Attributed {
+    use crate::schema::{Role, SheetRole};
+    let schema = crate::schema::Schema::current();
     let org_form = report
         .submission
         .as_ref()
-        .and_then(|s| s.form("organization"));
-    let acronym = org_form.and_then(|o| o.text("acronym"));
-    let name = org_form.and_then(|o| o.text("name"));
-    let mut year = org_form.and_then(|o| o.int("year"));
+        .and_then(|s| s.form(&schema.sheet_of(SheetRole::Organization).id));
+    let acronym = org_form.and_then(|o| o.text(schema.id_of(Role::OrganizationAcronym)));
+    let name = org_form.and_then(|o| o.text(schema.id_of(Role::OrganizationName)));
+    let mut year = org_form.and_then(|o| o.int(schema.id_of(Role::ReportingYear)));
     let mut by = Attribution::Content;
     let mut recognized =
         (acronym.is_some() || name.is_some()).then(|| register.recognize(acronym, name));
     let name = name.map(String::from);
     if let Some(Recognized::New { id, suggestions }) = &recognized {
-        let acronym_titles = crate::schema::Schema::current()
-            .sheet("organization")
-            .and_then(|s| s.field("acronym"))
-            .map(|f| &f.labels);
-        let place = match acronym_titles {
-            Some(t) => Place::default().titled(t),
-            None => Place::default(),
-        };
+        let place = Place::default().titled(&schema.field_of(Role::OrganizationAcronym).labels);
         report.findings.push(
             Finding::new("organization-unknown", place)
                 .value(id.clone())

@@ -74,7 +74,7 @@ impl Builder {
                     let empty = crate::validate::Record::default();
                     let record = records.first().unwrap_or(&empty);
                     let fields = scalars().map(|f| (&*f.id, scalar(f, record.get(&f.id))));
-                    if sheet.table == "submissions" {
+                    if sheet.role == Some(crate::schema::SheetRole::Organization) {
                         let head = [
                             id(),
                             organization(),

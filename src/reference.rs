@@ -143,6 +143,8 @@ pub struct Reference {
     by_word: HashMap<String, Vec<usize>>,
     /// (code, language, name) as CLDR writes them.
     localized: Vec<(String, String, String)>,
+    /// Every code and name exactly as written above: what JSON must send.
+    written: std::collections::BTreeSet<String>,
 }
 
 /// A name's words: lower case, accents removed, split at anything but a
@@ -176,10 +178,12 @@ impl Reference {
             .collect::<Result<_, _>>()
             .map_err(|e| e.to_string())?;
         let mut index = HashMap::default();
+        let mut written = std::collections::BTreeSet::new();
         let mut regions = std::collections::BTreeSet::new();
         for c in &countries {
             for region in [&c.region, &c.subregion, &c.intermediate_region] {
                 if !region.is_empty() {
+                    written.insert(region.clone());
                     index.insert(compact(region), Area::Region(region.clone()));
                     regions.insert(region.clone());
                 }
@@ -188,16 +192,21 @@ impl Reference {
         for c in &countries {
             let area = Area::Country(c.iso3.clone());
             index.insert(compact(&c.iso3), area.clone());
+            written.insert(c.iso3.clone());
             if let Ok(n) = c.m49.parse::<u32>() {
-                index.insert(n.to_string(), area.clone());
-                index.insert(format!("{n:03}"), area.clone());
+                for code in [n.to_string(), format!("{n:03}")] {
+                    index.insert(code.clone(), area.clone());
+                    written.insert(code);
+                }
             }
         }
         for (alias, iso3) in COUNTRY_ALIASES {
             index.insert(compact(alias), Area::Country((*iso3).to_string()));
+            written.insert((*alias).to_string());
         }
         for g in GLOBAL {
             index.insert(compact(g), Area::Global);
+            written.insert((*g).to_string());
         }
         // M49 codes of the regions themselves.
         for (code, name) in [
@@ -207,11 +216,10 @@ impl Reference {
             ("150", "Europe"),
             ("009", "Oceania"),
         ] {
-            index.insert(code.to_string(), Area::Region(name.to_string()));
-            index.insert(
-                code.trim_start_matches('0').to_string(),
-                Area::Region(name.to_string()),
-            );
+            for code in [code, code.trim_start_matches('0')] {
+                index.insert(code.to_string(), Area::Region(name.to_string()));
+                written.insert(code.to_string());
+            }
         }
         // Each name with the areas it names, and each country name's words.
         let mut named: HashMap<String, (Vec<Area>, Vec<String>)> = HashMap::default();
@@ -222,6 +230,7 @@ impl Reference {
             if key.is_empty() {
                 return;
             }
+            written.insert(name.to_string());
             let at = named
                 .entry(key)
                 .or_insert_with(|| (Vec::new(), words_of(name)));
@@ -262,6 +271,7 @@ impl Reference {
             words,
             by_word,
             localized,
+            written,
         };
         reference.names = named
             .into_iter()
@@ -338,6 +348,17 @@ impl Reference {
             },
             _ => Lookup::NotFound,
         }
+    }
+
+    /// Whether `text` is a code or name exactly as the reference data
+    /// writes it: what a JSON submission must send.
+    pub fn is_written(&self, text: &str) -> bool {
+        self.written.contains(text)
+    }
+
+    /// Every code and name [`Reference::is_written`] accepts, in order.
+    pub fn written_forms(&self) -> impl Iterator<Item = &str> {
+        self.written.iter().map(String::as_str)
     }
 
     pub fn area(&self, text: &str) -> Option<Area> {

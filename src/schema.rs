@@ -15,6 +15,35 @@ use crate::text::{compact, label_key, with_compact};
 /// The schema file, compiled in so that the binary is self-contained.
 const SCHEMA_TOML: &str = include_str!("../schema/2026.1.toml");
 
+static SCHEMA: OnceLock<Schema> = OnceLock::new();
+
+/// Why the schema file named by `CSTD_SCHEMA` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the schema file {path} (CSTD_SCHEMA): {source}")]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the schema file {path} (CSTD_SCHEMA) is not valid: {message}")]
+    Invalid {
+        path: std::path::PathBuf,
+        message: String,
+    },
+}
+
+/// `ReportingYear` as the schema file writes it: `reporting-year`.
+fn kebab(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 /// Text in each supported language, keyed by language code (`en`, `fr`, `es`).
 pub type Labels = BTreeMap<String, String>;
 
@@ -46,6 +75,8 @@ pub enum Layout {
 #[serde(deny_unknown_fields)]
 pub struct SheetDef {
     pub id: String,
+    /// What the program relies on this sheet for, whatever its id.
+    pub role: Option<SheetRole>,
     /// The normalized table its records go to.
     pub table: String,
     pub layout: Layout,
@@ -57,6 +88,80 @@ pub struct SheetDef {
     #[serde(default)]
     pub rules: Vec<Rule>,
     pub fields: Vec<FieldDef>,
+}
+
+/// The sheets the program relies on, named by role in the schema file so
+/// that their ids and titles can change without a change to the code.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SheetRole {
+    /// Who reports, for which year (a form; its table is `submissions`).
+    Organization,
+    /// The actions, one record each.
+    Actions,
+    /// Participation in coordination mechanisms.
+    Coordination,
+    /// The narrative answers.
+    Narrative,
+}
+
+impl SheetRole {
+    pub const ALL: [SheetRole; 4] = [
+        SheetRole::Organization,
+        SheetRole::Actions,
+        SheetRole::Coordination,
+        SheetRole::Narrative,
+    ];
+}
+
+/// The fields the program relies on (to attribute a file, to count and
+/// describe actions in the report), named by role in the schema file.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    OrganizationName,
+    OrganizationAcronym,
+    OrganizationType,
+    ReportingYear,
+    SubmissionLanguage,
+    ActionId,
+    ActionTitle,
+    ActionDescription,
+    ActionType,
+    Cluster,
+    Scope,
+    Status,
+    Governments,
+    Developing,
+    ActionLines,
+    Sdgs,
+    Countries,
+    CoordinationPartner,
+    Mechanism,
+}
+
+impl Role {
+    pub const ALL: [Role; 19] = [
+        Role::OrganizationName,
+        Role::OrganizationAcronym,
+        Role::OrganizationType,
+        Role::ReportingYear,
+        Role::SubmissionLanguage,
+        Role::ActionId,
+        Role::ActionTitle,
+        Role::ActionDescription,
+        Role::ActionType,
+        Role::Cluster,
+        Role::Scope,
+        Role::Status,
+        Role::Governments,
+        Role::Developing,
+        Role::ActionLines,
+        Role::Sdgs,
+        Role::Countries,
+        Role::CoordinationPartner,
+        Role::Mechanism,
+    ];
 }
 
 /// A check across the fields of one record.
@@ -123,6 +228,8 @@ pub enum ItemKind {
 pub struct FieldDef {
     /// Shared: every record holding a value of this field keys it by this id.
     pub id: std::sync::Arc<str>,
+    /// What the program relies on this field for, whatever its id.
+    pub role: Option<Role>,
     #[serde(rename = "type")]
     pub kind: FieldType,
     #[serde(default)]
@@ -166,6 +273,27 @@ pub struct Term {
     pub labels: Labels,
 }
 
+impl Term {
+    /// Whether `text` is this term's code, one of its labels or accepted
+    /// spellings exactly as the schema writes it: what JSON must send.
+    pub fn written(&self, text: &str) -> bool {
+        self.code == text
+            || self.labels.values().any(|l| l == text)
+            || self.aliases.iter().any(|a| a == text)
+    }
+
+    /// Every form [`Term::written`] accepts, each once.
+    pub fn written_forms(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![&self.code];
+        for f in self.labels.values().chain(&self.aliases) {
+            if !out.contains(&f.as_str()) {
+                out.push(f);
+            }
+        }
+        out
+    }
+}
+
 /// How a value matched a vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Match {
@@ -199,14 +327,35 @@ struct VocabularyIndex {
 }
 
 impl Schema {
-    /// The schema compiled into this binary.
+    /// The schema in use: the one compiled into this binary, unless
+    /// [`Schema::use_from_env`] put another in its place first.
     pub fn current() -> &'static Schema {
-        static SCHEMA: OnceLock<Schema> = OnceLock::new();
         SCHEMA.get_or_init(|| {
             // The file ships inside the binary and a test parses it, so failure here
             // is a build defect, not bad input.
             Schema::parse(SCHEMA_TOML).expect("the bundled schema file is valid")
         })
+    }
+
+    /// Uses the schema file named by `CSTD_SCHEMA`, when set, for the rest of
+    /// the process: a secretariat adds or renames a field in its own copy of
+    /// the schema file, with no change to the program.
+    pub fn use_from_env() -> Result<(), LoadError> {
+        let Some(path) = std::env::var_os("CSTD_SCHEMA").filter(|p| !p.is_empty()) else {
+            return Ok(());
+        };
+        let path = std::path::PathBuf::from(path);
+        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let schema = Schema::parse(&text).map_err(|message| LoadError::Invalid {
+            path: path.clone(),
+            message,
+        })?;
+        // Set once, before anything reads the schema; a second call keeps the first.
+        let _ = SCHEMA.set(schema);
+        Ok(())
     }
 
     pub fn parse(text: &str) -> Result<Schema, String> {
@@ -217,6 +366,34 @@ impl Schema {
     }
 
     fn check(&self) -> Result<(), String> {
+        // Each role once: the code finds its sheet or field by it.
+        for role in SheetRole::ALL {
+            let n = self.sheets.iter().filter(|s| s.role == Some(role)).count();
+            if n != 1 {
+                return Err(format!(
+                    "{n} sheets have the role {}; one must",
+                    kebab(&format!("{role:?}"))
+                ));
+            }
+        }
+        for role in Role::ALL {
+            let n = self
+                .sheets
+                .iter()
+                .flat_map(|s| &s.fields)
+                .filter(|f| f.role == Some(role))
+                .count();
+            if n != 1 {
+                return Err(format!(
+                    "{n} fields have the role {}; one must",
+                    kebab(&format!("{role:?}"))
+                ));
+            }
+        }
+        // The store keys its view of who reported on this table.
+        if self.sheet_of(SheetRole::Organization).table != "submissions" {
+            return Err("the organization sheet's table must be \"submissions\"".into());
+        }
         for sheet in &self.sheets {
             for lang in self.languages.iter().chain(&self.title_languages) {
                 if !sheet.labels.contains_key(lang) {
@@ -358,6 +535,29 @@ impl Schema {
 
     pub fn sheet(&self, id: &str) -> Option<&SheetDef> {
         self.sheets.iter().find(|s| s.id == id)
+    }
+
+    /// The sheet with a role; every schema has one (checked on loading).
+    pub fn sheet_of(&self, role: SheetRole) -> &SheetDef {
+        self.sheets
+            .iter()
+            .find(|s| s.role == Some(role))
+            .expect("a loaded schema has a sheet for each role")
+    }
+
+    /// The field with a role; every schema has one (checked on loading).
+    pub fn field_of(&self, role: Role) -> &FieldDef {
+        self.sheets
+            .iter()
+            .flat_map(|s| &s.fields)
+            .find(|f| f.role == Some(role))
+            .expect("a loaded schema has a field for each role")
+    }
+
+    /// The id of the field with a role: the key of its values and the name
+    /// of its column (or, for a list, of its table).
+    pub fn id_of(&self, role: Role) -> &str {
+        &self.field_of(role).id
     }
 
     /// The schema sheet a workbook sheet name stands for, in any supported language.

@@ -18,16 +18,28 @@ const TABLE_ROWS: u32 = 500;
 const TABLE_HEADER_ROW: u32 = 2;
 /// First row of a form's fields.
 const FORM_FIRST_ROW: u32 = 3;
+/// Characters of a label on one line of the Lists sheet.
+const LIST_LABEL_CHARS: usize = 70;
 
 struct Words {
     instructions: &'static str,
     lists: &'static str,
+    countries: &'static str,
     title: &'static str,
     intro: &'static str,
     required: &'static str,
     code: &'static str,
     label: &'static str,
     lists_help: &'static str,
+    countries_help: &'static str,
+    name: &'static str,
+    region: &'static str,
+    /// The alert when a typed value is not in a drop-down (at most 32 characters).
+    alert_title: &'static str,
+    /// What the alert says in a one-value column (at most 255 characters).
+    alert_one: &'static str,
+    /// What the alert says in a column that takes several items.
+    alert_many: &'static str,
 }
 
 fn words(lang: &str) -> Words {
@@ -35,32 +47,53 @@ fn words(lang: &str) -> Words {
         "fr" => Words {
             instructions: "Mode d'emploi",
             lists: "Listes",
+            countries: "Pays et régions",
             title: "Rapport annuel sur les actions visant à permettre une coopération renforcée",
             intro: "Remplissez les feuilles Organisation, Actions, Coordination (facultative) et Récit. Les champs marqués * sont obligatoires. Les listes déroulantes proposent les codes ; un libellé de la feuille Listes est aussi accepté. Dans une cellule de liste, séparez les éléments par ; ou des retours à la ligne. Vérifiez le fichier avec « cstd validate » avant de l'envoyer.",
-            required: "Les champs marqués * sont obligatoires.",
+            required: "Les champs marqués * (sur fond orangé) sont obligatoires.",
             code: "Code",
             label: "Libellé",
-            lists_help: "Codes acceptés dans les colonnes codées. Le code ou le libellé peuvent être saisis.",
+            lists_help: "Valeurs acceptées dans les colonnes à liste déroulante : le libellé ou le code peut être saisi.",
+            countries_help: "Pays, zones et régions : le nom, le code ISO à trois lettres ou le code M49 peut être saisi. Séparez plusieurs éléments par ;.",
+            name: "Nom",
+            region: "Région",
+            alert_title: "Valeur hors de la liste",
+            alert_one: "Cette valeur n'est pas dans la liste. Un libellé ou un code de la feuille Listes, en français, en anglais ou en espagnol, est aussi accepté. La vérification du fichier signalera toute valeur non reconnue.",
+            alert_many: "Plusieurs éléments sont acceptés : séparez-les par ; ou par des retours à la ligne. Libellés et codes de la feuille Listes sont acceptés. La vérification du fichier signalera tout élément non reconnu.",
         },
         "es" => Words {
             instructions: "Instrucciones",
             lists: "Listas",
+            countries: "Países y regiones",
             title: "Informe anual sobre las acciones para permitir una cooperación reforzada",
             intro: "Complete las hojas Organización, Acciones, Coordinación (opcional) y Narrativa. Los campos marcados con * son obligatorios. Las listas desplegables ofrecen los códigos; también se acepta una etiqueta de la hoja Listas. En una celda de lista, separe los elementos con ; o saltos de línea. Compruebe el archivo con «cstd validate» antes de enviarlo.",
-            required: "Los campos marcados con * son obligatorios.",
+            required: "Los campos marcados con * (con fondo anaranjado) son obligatorios.",
             code: "Código",
             label: "Etiqueta",
-            lists_help: "Códigos aceptados en las columnas codificadas. Puede escribirse el código o la etiqueta.",
+            lists_help: "Valores aceptados en las columnas con lista desplegable: puede escribirse la etiqueta o el código.",
+            countries_help: "Países, zonas y regiones: puede escribirse el nombre, el código ISO de tres letras o el código M49. Separe varios elementos con ;.",
+            name: "Nombre",
+            region: "Región",
+            alert_title: "Valor fuera de la lista",
+            alert_one: "Este valor no está en la lista. También se acepta una etiqueta o un código de la hoja Listas, en español, francés o inglés. La comprobación del archivo señalará cualquier valor no reconocido.",
+            alert_many: "Se aceptan varios elementos: sepárelos con ; o con saltos de línea. Se aceptan etiquetas y códigos de la hoja Listas. La comprobación del archivo señalará cualquier elemento no reconocido.",
         },
         _ => Words {
             instructions: "Instructions",
             lists: "Lists",
+            countries: "Countries and regions",
             title: "Annual report on actions taken to enable enhanced cooperation",
             intro: "Fill in the Organization, Actions, Coordination (optional) and Narrative sheets. Fields marked * are required. Drop-down lists offer the codes; a label from the Lists sheet is accepted too. In a list cell, separate items with ; or new lines. Check the file with `cstd validate` before you send it.",
-            required: "Fields marked * are required.",
+            required: "Fields marked * (shaded orange) are required.",
             code: "Code",
             label: "Label",
-            lists_help: "Codes accepted in coded columns. Either the code or the label may be typed.",
+            lists_help: "Values accepted in the columns with a drop-down list: either the label or the code may be typed.",
+            countries_help: "Countries, areas and regions: the name, the three-letter ISO code or the M49 code may be typed. Separate several with ;.",
+            name: "Name",
+            region: "Region",
+            alert_title: "Not in the list",
+            alert_one: "This value is not in the list. A label or a code from the Lists sheet, in English, French or Spanish, is accepted too. Checking the file will point out any value that is not recognized.",
+            alert_many: "Several items are accepted: separate them with ; or new lines. Labels and codes from the Lists sheet are accepted. Checking the file will point out any item that is not recognized.",
         },
     }
 }
@@ -70,7 +103,9 @@ fn words(lang: &str) -> Words {
 pub fn is_own_sheet(name: &str) -> bool {
     let name = crate::text::compact(name);
     ["en", "fr", "es"].iter().map(|l| words(l)).any(|w| {
-        crate::text::compact(w.instructions) == name || crate::text::compact(w.lists) == name
+        [w.instructions, w.lists, w.countries]
+            .iter()
+            .any(|own| crate::text::compact(own) == name)
     })
 }
 
@@ -101,18 +136,42 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
         .set_border(FormatBorder::Thin)
         .set_border_color(Color::RGB(0xBFBFBF));
 
-    // Where each vocabulary's codes sit on the Lists sheet, for drop-downs.
+    // Required fields stand out before anything is typed.
+    let required_header = header.clone().set_background_color(Color::RGB(0xF8CBAD));
+    // A form's labels wrap at the top of their row, beside the answer.
+    let label = bold.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let required_label = label.clone().set_background_color(Color::RGB(0xF8CBAD));
+
+    // The Lists sheet holds one block per vocabulary, one under the other so
+    // that it prints one page wide: a title row, then label and code rows.
+    // Drop-downs offer the labels, in the template's language.
     let mut list_ranges: BTreeMap<&str, String> = BTreeMap::new();
-    for (i, (name, vocab)) in schema.vocabularies.iter().enumerate() {
-        let col = (i * 3) as u16;
-        let last = vocab.terms.len() as u32 + 2;
-        let sheet = w.lists.replace('\'', "''");
-        let letter = crate::text::column_name(col as u32);
+    let mut blocks: Vec<(&crate::schema::Vocabulary, u32)> = Vec::new();
+    let mut next = 2u32;
+    let lists_sheet = w.lists.replace('\'', "''");
+    for (name, vocab) in &schema.vocabularies {
+        let first = next + 1;
+        let last = first + vocab.terms.len() as u32 - 1;
         list_ranges.insert(
             name.as_str(),
-            format!("='{sheet}'!${letter}$3:${letter}${last}"),
+            format!("='{lists_sheet}'!$A${}:$A${}", first + 1, last + 1),
         );
+        blocks.push((vocab, next));
+        next = last + 2;
     }
+    let reference = crate::reference::Reference::current();
+    let countries = reference.country_names(lang);
+    let countries_sheet = w.countries.replace('\'', "''");
+    let countries_range = format!(
+        "='{countries_sheet}'!$A$3:$A${}",
+        countries.len() + 2 + reference.regions().len() + 1
+    );
+    let lists = Lists {
+        ranges: list_ranges,
+        countries: countries_range,
+        words: &w,
+        lang,
+    };
 
     {
         let ws = wb.add_worksheet().set_name(w.instructions)?;
@@ -150,20 +209,37 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
         ws.set_row_height(1, 30)?;
         match sheet.layout {
             Layout::Form => {
-                ws.set_column_width(0, 45)?;
-                ws.set_column_width(1, if sheet.id == "narrative" { 100 } else { 50 })?;
-                ws.set_column_width(2, 60)?;
+                // The narrative's answers are long: a wide answer column,
+                // printed across the page.
+                let narrative = sheet.role == Some(crate::schema::SheetRole::Narrative);
+                ws.set_column_width(0, if narrative { 28 } else { 45 })?;
+                ws.set_column_width(1, if narrative { 90 } else { 50 })?;
+                ws.set_column_width(2, if narrative { 36 } else { 60 })?;
+                if narrative {
+                    ws.set_landscape();
+                }
                 for (i, field) in sheet.fields.iter().enumerate() {
                     let row = FORM_FIRST_ROW + i as u32;
-                    ws.write_string_with_format(row, 0, field_title(field, lang), &bold)?;
+                    let format = if field.required {
+                        &required_label
+                    } else {
+                        &label
+                    };
+                    ws.write_string_with_format(row, 0, field_title(field, lang), format)?;
                     ws.write_blank(row, 1, &input)?;
                     ws.write_string_with_format(row, 2, label_in(&field.help, lang), &help)?;
-                    if sheet.id == "narrative" {
+                    if narrative {
                         ws.set_row_height(row, 120)?;
+                    } else {
+                        let lines = field_title(field, lang).chars().count().div_ceil(42);
+                        if lines > 1 {
+                            ws.set_row_height(row, 15.0 * lines as f64)?;
+                        }
                     }
-                    add_validation(ws, field, &list_ranges, row, 1, row, lang)?;
+                    add_validation(ws, field, &lists, row, 1, row)?;
                 }
                 ws.set_freeze_panes(FORM_FIRST_ROW, 1)?;
+                ws.set_print_area(0, 0, FORM_FIRST_ROW + sheet.fields.len() as u32, 2)?;
             }
             Layout::Table => {
                 for (c, field) in sheet.fields.iter().enumerate() {
@@ -172,7 +248,11 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
                         TABLE_HEADER_ROW,
                         c,
                         field_title(field, lang),
-                        &header,
+                        if field.required {
+                            &required_header
+                        } else {
+                            &header
+                        },
                     )?;
                     ws.set_column_width(c, column_width(field))?;
                     let note = Note::new(label_in(&field.help, lang))
@@ -186,40 +266,76 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
                     add_validation(
                         ws,
                         field,
-                        &list_ranges,
+                        &lists,
                         TABLE_HEADER_ROW + 1,
                         c,
                         TABLE_HEADER_ROW + TABLE_ROWS,
-                        lang,
                     )?;
                 }
                 ws.set_row_height(TABLE_HEADER_ROW, 45)?;
                 ws.set_freeze_panes(TABLE_HEADER_ROW + 1, 1)?;
+                ws.set_repeat_rows(TABLE_HEADER_ROW, TABLE_HEADER_ROW)?;
             }
         }
     }
 
     {
         let ws = wb.add_worksheet().set_name(w.lists)?;
-        ws.write_string_with_format(0, 0, w.lists_help, &help)?;
-        for (i, vocab) in schema.vocabularies.values().enumerate() {
-            let col = (i * 3) as u16;
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_column_width(0, LIST_LABEL_CHARS as f64 + 14.0)?;
+        ws.set_column_width(1, 24)?;
+        ws.merge_range(0, 0, 0, 1, w.lists_help, &help)?;
+        ws.set_row_height(0, 30)?;
+        for (vocab, row) in &blocks {
             ws.write_string_with_format(
-                1,
-                col,
-                format!("{} — {}", label_in(&vocab.labels, lang), w.code),
+                *row,
+                0,
+                format!("{} — {}", label_in(&vocab.labels, lang), w.label),
                 &header,
             )?;
-            ws.write_string_with_format(1, col + 1, w.label, &header)?;
-            ws.set_column_width(col, 22)?;
-            ws.set_column_width(col + 1, 40)?;
-            ws.set_column_width(col + 2, 3)?;
+            ws.write_string_with_format(*row, 1, w.code, &header)?;
             for (r, term) in vocab.terms.iter().enumerate() {
-                ws.write_string(r as u32 + 2, col, term.code.as_str())?;
-                ws.write_string(r as u32 + 2, col + 1, term.label(lang))?;
+                let r = row + 1 + r as u32;
+                let text = term.label(lang);
+                ws.write_string_with_format(r, 0, text, &wrap)?;
+                ws.write_string_with_format(r, 1, term.code.as_str(), &wrap)?;
+                // Rows are not fitted to wrapped text on opening: a long
+                // label gets the lines it needs.
+                let lines = text.chars().count().div_ceil(LIST_LABEL_CHARS);
+                if lines > 1 {
+                    ws.set_row_height(r, 15.0 * lines as f64)?;
+                }
             }
         }
+    }
+
+    {
+        let ws = wb.add_worksheet().set_name(w.countries)?;
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_column_width(0, 50)?;
+        ws.set_column_width(1, 10)?;
+        ws.set_column_width(2, 30)?;
+        ws.merge_range(0, 0, 0, 2, w.countries_help, &help)?;
+        ws.set_row_height(0, 30)?;
+        for (c, title) in [w.name, "ISO", w.region].into_iter().enumerate() {
+            ws.write_string_with_format(1, c as u16, title, &header)?;
+        }
+        let mut row = 2;
+        for (name, code, region) in &countries {
+            ws.write_string(row, 0, name.as_str())?;
+            ws.write_string(row, 1, code.as_str())?;
+            ws.write_string(row, 2, region.as_str())?;
+            row += 1;
+        }
+        // Regions by name, then the whole world.
+        for region in reference.regions() {
+            ws.write_string(row, 0, reference.region_name(&region, lang))?;
+            row += 1;
+        }
+        ws.write_string(row, 0, "Global")?;
         ws.set_freeze_panes(2, 0)?;
+        ws.set_repeat_rows(1, 1)?;
+        ws.autofilter(1, 0, row, 2)?;
     }
     if let Ok(ws) = wb.worksheet_from_index(1) {
         ws.set_active(true);
@@ -245,35 +361,59 @@ fn column_width(field: &FieldDef) -> f64 {
     }
 }
 
-/// A drop-down for coded fields. For lists it only offers a first pick and
-/// accepts anything (error style "information"), since a cell holds several.
+/// What drop-downs need: where each list is, and the words of their alerts.
+struct Lists<'a> {
+    ranges: BTreeMap<&'a str, String>,
+    countries: String,
+    words: &'a Words,
+    lang: &'a str,
+}
+
+/// A drop-down of labels for coded fields, with the field's help as its input
+/// message. Nothing typed is refused: a label or code in another language is
+/// accepted by the validator (a warning alert asks once), and a column that
+/// takes several items only offers a first pick (an information alert).
 fn add_validation(
     ws: &mut Worksheet,
     field: &FieldDef,
-    ranges: &BTreeMap<&str, String>,
+    lists: &Lists,
     first_row: u32,
     col: u16,
     last_row: u32,
-    lang: &str,
 ) -> Result<(), XlsxError> {
     let vocab = match field.kind {
         FieldType::Yesno => Some("yesno"),
         FieldType::Code | FieldType::List => field.vocabulary.as_deref(),
         _ => None,
     };
-    let Some(range) = vocab.and_then(|v| ranges.get(v)) else {
+    let range = match (vocab, field.item) {
+        (Some(v), _) => lists.ranges.get(v),
+        (None, Some(crate::schema::ItemKind::Country)) => Some(&lists.countries),
+        _ => None,
+    };
+    let Some(range) = range else {
         return Ok(());
     };
+    let many = field.kind == FieldType::List;
     let mut dv = DataValidation::new()
         .allow_list_formula(Formula::new(range.as_str()))
-        .ignore_blank(true);
-    if field.kind == FieldType::List {
-        dv = dv.set_error_style(DataValidationErrorStyle::Information);
-    } else {
-        // A label typed instead of the code is accepted by the validator too.
-        dv = dv.set_error_style(DataValidationErrorStyle::Warning);
-    }
-    let message: String = label_in(&field.help, lang).chars().take(250).collect();
+        .ignore_blank(true)
+        .set_error_style(if many {
+            DataValidationErrorStyle::Information
+        } else {
+            DataValidationErrorStyle::Warning
+        })
+        .set_error_title(lists.words.alert_title)?
+        .set_error_message(if many {
+            lists.words.alert_many
+        } else {
+            lists.words.alert_one
+        })?
+        .set_input_title(field.label(lists.lang).chars().take(32).collect::<String>())?;
+    let message: String = label_in(&field.help, lists.lang)
+        .chars()
+        .take(250)
+        .collect();
     dv = dv.set_input_message(message)?;
     ws.add_data_validation(first_row, col, last_row, col, &dv)?;
     Ok(())

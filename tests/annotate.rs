@@ -57,14 +57,15 @@ fn filled_template(dir: &Path) -> std::path::PathBuf {
         f.read_to_end(&mut data).unwrap();
         if name == "xl/worksheets/sheet2.xml" {
             let xml = String::from_utf8(data).unwrap();
-            let cell = r#"<c r="B7" s="5"/>"#;
-            assert!(xml.contains(cell), "the template's year cell moved");
-            data = xml
-                .replace(
-                    cell,
-                    r#"<c r="B7" s="5" t="inlineStr"><is><t>20x6</t></is></c>"#,
-                )
-                .into_bytes();
+            // The year's answer cell, blank, with the template's input style.
+            let start = xml
+                .find(r#"<c r="B7" s=""#)
+                .expect("the template's year cell moved");
+            let end = start + xml[start..].find("/>").unwrap();
+            let cell = &xml[start..end + 2];
+            let style = &xml[start..end];
+            let typed = format!(r#"{style} t="inlineStr"><is><t>20x6</t></is></c>"#);
+            data = xml.replace(cell, &typed).into_bytes();
         }
         w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
             .unwrap();
@@ -138,7 +139,8 @@ fn the_annotated_copy_is_the_organizations_workbook_marked() {
             "Actions",
             "Coordination",
             "Narrative",
-            "Lists"
+            "Lists",
+            "Countries and regions"
         ]
     );
     let findings = wb.worksheet_range("Constatations").unwrap();

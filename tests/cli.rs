@@ -250,9 +250,48 @@ fn schema_outputs_derive_from_the_schema_file() {
         .output()
         .unwrap();
     let js: serde_json::Value = serde_json::from_slice(&js.stdout).unwrap();
+    // A coded field takes each term's code, labels and spellings, as written.
     let status = &js["properties"]["actions"]["items"]["properties"]["status"]["enum"];
-    assert_eq!(
-        status,
-        &serde_json::json!(["planned", "ongoing", "completed", "discontinued"])
-    );
+    let status: Vec<&str> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for t in &schema.vocabulary("status").unwrap().terms {
+        for form in [t.code.as_str(), t.label("en"), t.label("fr"), t.label("es")] {
+            assert!(status.contains(&form), "{form} missing from {status:?}");
+        }
+    }
+    assert!(!status.contains(&"finished"));
+}
+
+/// A JSON file written loosely, as a person might by hand: each value the
+/// JSON Schema would refuse gets its finding, in the reader's language, with
+/// the form it must take.
+#[test]
+fn json_is_held_to_its_schema_with_findings_in_french() {
+    let dir = crate::common::tempdir();
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::repo().join("submissions/2026/undp.json")).unwrap(),
+    )
+    .unwrap();
+    doc["organization"]
+        .as_object_mut()
+        .unwrap()
+        .remove("acronym");
+    doc["organization"]["consent"] = serde_json::json!("Yes ");
+    doc["organization"]["year"] = serde_json::json!("2026");
+    doc["actions"][0]["start_date"] = serde_json::json!("1/3/2025");
+    doc["actions"][0]["sdgs"] = serde_json::json!("9; 17");
+    doc["actions"][0]["countries"] = serde_json::json!(["ken", "Kenya"]);
+    doc["actions"][0]["issues"] = serde_json::json!(["Development.1"]);
+    doc["actions"][1].as_object_mut().unwrap().remove("title");
+    crate::common::write(dir.path(), "loose.json", doc.to_string().as_bytes());
+    assert_cmd_snapshot!(cstd().current_dir(dir.path()).args([
+        "validate",
+        "--lang",
+        "fr",
+        "loose.json"
+    ]));
 }

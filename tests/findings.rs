@@ -49,7 +49,8 @@ fn case(
 
 fn place_of(f: &Finding) -> String {
     match (&f.place.sheet, &f.place.cell) {
-        (Some(s), Some(c)) if c.starts_with('[') || c.starts_with('.') => format!("{s}{c}"),
+        // A JSON pointer names its sheet itself.
+        (Some(_), Some(c)) if c.starts_with('/') => c.clone(),
         (Some(s), Some(c)) => format!("{s}!{c}"),
         (Some(s), None) => s.clone(),
         _ => String::new(),
@@ -493,7 +494,7 @@ fn cases() -> Vec<Case> {
             "f.json",
             br#"{"actions": [{"action_id": "A1", "title": {"en": "x"}}]}"#.to_vec(),
             "json-invalid",
-            "actions[0].title",
+            "/actions/0/title",
         ),
     ]
 }
@@ -624,6 +625,27 @@ fn what_people_type_is_understood() {
         ["KEN", "CIV", "Sub-Saharan Africa"],
         "Kenya and 404 are one country"
     );
+}
+
+/// A comma inside a cell that uses ; is not a separator; when its parts are
+/// items, the finding says to separate them with ;.
+#[test]
+fn commas_in_a_semicolon_cell_are_pointed_out() {
+    let book = Book::valid().set("Actions", "G3", s("C1, C7; C11"));
+    let dir = tempdir();
+    let path = write(dir.path(), "f.xlsx", &book.xlsx());
+    let report = check(&path).in_language("fr");
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "not-in-vocabulary")
+        .expect("C1, C7 is not one item");
+    assert_eq!(place_of(f), "Actions!G3");
+    assert_eq!(f.value.as_deref(), Some("C1, C7"));
+    let detail = f.detail_text().unwrap_or_default();
+    assert!(detail.contains("séparez chaque élément par ;"), "{detail}");
+    let sub = report.submission.unwrap();
+    assert_eq!(sub.records("actions")[0].list("action_lines"), ["C11"]);
 }
 
 /// Lists split where a person means them to, never inside a name; country

@@ -70,3 +70,92 @@ fn template_has_every_sheet_dropdowns_notes_and_frozen_headers() {
         "header notes are not in French"
     );
 }
+
+/// `(sqref, formula)` of each data validation of a sheet's XML.
+fn validations(sheet_xml: &str) -> Vec<(String, String)> {
+    sheet_xml
+        .split("<dataValidation ")
+        .skip(1)
+        .filter_map(|dv| {
+            let sqref = dv.split("sqref=\"").nth(1)?.split('"').next()?;
+            let formula = dv.split("<formula1>").nth(1)?.split("</formula1>").next()?;
+            Some((sqref.to_string(), formula.replace("&apos;", "'")))
+        })
+        .collect()
+}
+
+/// The values a drop-down formula such as `'Listes'!$A$4:$A$9` offers.
+fn offered(book: &mut calamine::Xlsx<std::io::Cursor<Vec<u8>>>, formula: &str) -> Vec<String> {
+    use calamine::Reader as _;
+    let (sheet, range) = formula.split_once('!').unwrap();
+    let sheet = sheet.trim_matches('\'').replace("''", "'");
+    let (a, b) = range.split_once(':').unwrap();
+    let row = |r: &str| r.rsplit('$').next().unwrap().parse::<u32>().unwrap() - 1;
+    let cells = book.worksheet_range(&sheet).unwrap();
+    (row(a)..=row(b))
+        .map(|r| {
+            cells
+                .get_value((r, 0))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn every_value_a_drop_down_offers_is_accepted_in_every_language() {
+    use calamine::Reader as _;
+    let schema = Schema::current();
+    let reference = cstd::reference::Reference::current();
+    let actions_def = schema.sheet("actions").unwrap();
+    for lang in ["en", "fr", "es"] {
+        let bytes = cstd::template::build(schema, lang).unwrap();
+        let parts = parts(&bytes);
+        let actions_xml = &parts
+            .iter()
+            .find(|(n, _)| n == "xl/worksheets/sheet3.xml")
+            .unwrap()
+            .1;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+        let headers = book.worksheet_range(actions_def.label(lang)).unwrap();
+        let dvs = validations(actions_xml);
+        assert!(dvs.len() >= 8, "{lang}: {} drop-downs", dvs.len());
+        for (sqref, formula) in dvs {
+            let first = sqref.split(':').next().unwrap();
+            let (_, col) = cstd::text::parse_cell_name(first).unwrap_or_else(|| panic!("{sqref}"));
+            let col = col as usize;
+            let title = headers.get_value((2, col as u32)).unwrap().to_string();
+            let field = actions_def
+                .fields
+                .iter()
+                .find(|f| title.trim_end_matches(" *") == f.label(lang))
+                .unwrap_or_else(|| panic!("{lang}: no field titled {title}"));
+            let values = offered(&mut book, &formula);
+            assert!(!values.is_empty(), "{lang}: {title} offers nothing");
+            for v in values {
+                let read = match (&field.vocabulary, field.item) {
+                    (Some(vocab), _) => schema.lookup(vocab, &v).is_some(),
+                    (None, Some(cstd::schema::ItemKind::Country)) => reference.area(&v).is_some(),
+                    _ => panic!("{title}: a drop-down on a field without a list"),
+                };
+                assert!(
+                    read,
+                    "{lang}: {title} offers {v:?}, which the validator refuses"
+                );
+            }
+        }
+        // What the alert says, in the template's language.
+        let alert = match lang {
+            "fr" => "Plusieurs éléments sont acceptés",
+            "es" => "Se aceptan varios elementos",
+            _ => "Several items are accepted",
+        };
+        assert!(
+            actions_xml.contains(alert),
+            "{lang}: no alert saying lists are accepted"
+        );
+        assert!(actions_xml.contains("errorStyle=\"information\""));
+        assert!(actions_xml.contains("errorStyle=\"warning\""));
+    }
+}

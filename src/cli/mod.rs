@@ -37,8 +37,9 @@ pub const FAILURE: u8 = 2;
 pub fn main() -> ExitCode {
     crate::read::quiet_reader_panics();
     let cli = Cli::parse();
-    let result = Config::current()
+    let result = crate::schema::Schema::use_from_env()
         .map_err(anyhow::Error::from)
+        .and_then(|()| Config::current().map_err(anyhow::Error::from))
         .and_then(|config| match cli.command {
             Command::Validate(a) => validate::run(a),
             Command::Template(a) => template::run(a),

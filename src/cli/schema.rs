@@ -10,7 +10,10 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<u8> {
         SchemaFormat::Markdown => crate::docs::markdown(schema),
         SchemaFormat::JsonSchema => format!(
             "{}\n",
-            serde_json::to_string_pretty(&crate::docs::json_schema(schema))?
+            serde_json::to_string_pretty(&crate::docs::json_schema(
+                schema,
+                crate::validate::Context::from_env().today
+            ))?
         ),
     };
     match args.output {

@@ -6,7 +6,9 @@
 use crate::msg;
 use serde_json::Value as Json;
 
-use super::{Container, FindingPlace as _, Limits, Read, Sheet, Value, Workbook, limits};
+use super::{
+    Container, FindingPlace as _, JsonShape, Limits, Read, Sheet, Value, Workbook, limits,
+};
 use crate::findings::{Finding, Place};
 
 /// Top-level keys that describe the document rather than hold a sheet.
@@ -39,7 +41,6 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
     };
     let mut sheets = Vec::new();
     let mut skipped = Vec::new();
-    let mut findings = Vec::new();
     if top.len() as u64 > limits.max_sheets {
         return Read::failed(limits::exceeded(
             "limit-json-keys",
@@ -52,7 +53,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
             continue;
         }
         let sheet = match value {
-            Json::Object(form) => form_sheet(&key, form, &mut findings),
+            Json::Object(form) => form_sheet(&key, form),
             Json::Array(records) => {
                 if records.len() as u64 > limits.max_rows {
                     return Read::failed(
@@ -60,7 +61,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
                             .place(&key),
                     );
                 }
-                table_sheet(&key, records, &mut findings)
+                table_sheet(&key, records)
             }
             _ => {
                 skipped.push(key);
@@ -78,28 +79,31 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Read {
             sheets,
             skipped,
         }),
-        findings,
+        findings: Vec::new(),
     }
 }
 
-fn form_sheet(
-    name: &str,
-    form: serde_json::Map<String, Json>,
-    findings: &mut Vec<Finding>,
-) -> Sheet {
+fn form_sheet(name: &str, form: serde_json::Map<String, Json>) -> Sheet {
+    let mut findings = Vec::new();
     let mut rows = Vec::new();
     for (key, value) in form {
-        let place = format!(".{key}");
-        rows.push(vec![Value::Text(key), cell(value, name, &place, findings)]);
+        let place = pointer(&[name, &key]);
+        rows.push(vec![
+            Value::Text(key),
+            cell(value, name, &place, &mut findings),
+        ]);
     }
     Sheet {
         name: name.to_string(),
         rows,
         keys: Vec::new(),
+        json: Some(JsonShape::Object),
+        problems: findings,
     }
 }
 
-fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> Sheet {
+fn table_sheet(name: &str, records: Vec<Json>) -> Sheet {
+    let mut findings = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     for r in &records {
         if let Json::Object(o) = r {
@@ -121,14 +125,22 @@ fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> S
             Json::Object(o) => {
                 for (k, v) in o {
                     if let Some(c) = keys.iter().position(|x| *x == k) {
-                        row[c] = cell(v, name, &format!("[{i}].{k}"), findings);
+                        row[c] = cell(
+                            v,
+                            name,
+                            &pointer(&[name, &i.to_string(), &k]),
+                            &mut findings,
+                        );
                     }
                 }
             }
             other => findings.push(
-                Finding::new("json-invalid", place(name, &format!("[{i}]")))
-                    .value(other.to_string())
-                    .expected(msg!("json-record")),
+                Finding::new(
+                    "json-invalid",
+                    place(name, &pointer(&[name, &i.to_string()])),
+                )
+                .value(other.to_string())
+                .expected(msg!("json-record")),
             ),
         }
         rows.push(row);
@@ -137,7 +149,19 @@ fn table_sheet(name: &str, records: Vec<Json>, findings: &mut Vec<Finding>) -> S
         name: name.to_string(),
         rows,
         keys,
+        json: Some(JsonShape::Array),
+        problems: findings,
     }
+}
+
+/// A JSON pointer (RFC 6901) to a value: `/actions/0/end_date`.
+pub fn pointer(keys: &[&str]) -> String {
+    let mut out = String::new();
+    for k in keys {
+        out.push('/');
+        out.push_str(&k.replace('~', "~0").replace('/', "~1"));
+    }
+    out
 }
 
 fn place(sheet: &str, path: &str) -> Place {
@@ -152,17 +176,16 @@ fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value 
     match v {
         Json::Null => Value::Empty,
         Json::Bool(b) => Value::Bool(b),
-        Json::Number(n) => n
-            .as_f64()
-            .map(Value::Number)
-            .unwrap_or(Value::Text(n.to_string())),
+        Json::Number(n) => number(n),
         Json::String(s) => Value::Text(s),
+        // The items of an array are apart already: the validator reads each
+        // whole, never splitting one at a comma.
         Json::Array(items) => {
             let mut parts = Vec::new();
             for item in items {
                 match item {
-                    Json::String(s) => parts.push(s),
-                    Json::Number(n) => parts.push(n.to_string()),
+                    Json::String(s) => parts.push(Value::Text(s)),
+                    Json::Number(n) => parts.push(number(n)),
                     other => findings.push(
                         Finding::new("json-invalid", place(sheet, path))
                             .value(other.to_string())
@@ -170,8 +193,7 @@ fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value 
                     ),
                 }
             }
-            // New lines separate list items in a cell, and rarely occur inside one.
-            Value::Text(parts.join("\n"))
+            Value::List(parts)
         }
         Json::Object(_) => {
             findings.push(
@@ -182,9 +204,18 @@ fn cell(v: Json, sheet: &str, path: &str, findings: &mut Vec<Finding>) -> Value 
     }
 }
 
+fn number(n: serde_json::Number) -> Value {
+    n.as_f64()
+        .map(Value::Number)
+        .unwrap_or(Value::Text(n.to_string()))
+}
+
 fn too_long(sheet: &Sheet, limits: &Limits) -> Option<Finding> {
     for row in &sheet.rows {
-        for v in row {
+        for v in row.iter().flat_map(|v| match v {
+            Value::List(items) => items.as_slice(),
+            one => std::slice::from_ref(one),
+        }) {
             if let Value::Text(s) = v {
                 let n = s.chars().count() as u64;
                 if n > limits.max_cell_chars {

@@ -18,6 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub use json::pointer;
 pub use limits::Limits;
 
 use crate::findings::{Finding, Place};
@@ -32,6 +33,8 @@ pub enum Value {
     Date(NaiveDate),
     /// A formula error (`#REF!`).
     Error(String),
+    /// A JSON array: its items, already apart, each text or a number.
+    List(Vec<Value>),
 }
 
 impl Value {
@@ -44,6 +47,7 @@ impl Value {
                 Some(b) if b.is_ascii_graphic() => false,
                 _ => s.trim().is_empty(),
             },
+            Value::List(items) => items.is_empty(),
             _ => false,
         }
     }
@@ -58,6 +62,11 @@ impl Value {
             Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Value::Date(d) => d.format("%Y-%m-%d").to_string(),
             Value::Error(e) => e.clone(),
+            Value::List(items) => items
+                .iter()
+                .map(Value::display)
+                .collect::<Vec<_>>()
+                .join("; "),
         }
     }
 }
@@ -114,6 +123,20 @@ pub struct Sheet {
     pub rows: Vec<Vec<Value>>,
     /// For JSON: the key each column came from, to name places.
     pub keys: Vec<String>,
+    /// For JSON: whether the sheet was an object or an array of records.
+    pub json: Option<JsonShape>,
+    /// For JSON: values that are not of a kind a submission holds, reported
+    /// when the sheet is read (a part the schema does not know is ignored whole).
+    pub problems: Vec<Finding>,
+}
+
+/// What a top-level JSON value that became a sheet was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonShape {
+    /// `{ "key": value, ... }`: a form.
+    Object,
+    /// `[ { ... }, ... ]`: a table of records.
+    Array,
 }
 
 impl Sheet {
@@ -352,6 +375,8 @@ impl<'a> SheetBuilder<'a> {
             name: self.name,
             rows,
             keys: Vec::new(),
+            json: None,
+            problems: Vec::new(),
         }
     }
 }

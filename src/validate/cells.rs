@@ -234,6 +234,27 @@ pub fn parse_integer(text: &str) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() < 1e15).then_some(f as i64)
 }
 
+/// A date written `YYYY-MM-DD` exactly, as JSON and its schema's `date`
+/// format write it.
+pub fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        text[..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    )
+}
+
 /// A number as a whole number, if it is one.
 pub fn whole(n: f64) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64)

@@ -18,7 +18,9 @@ use crate::messages::{Arg, Message};
 use crate::msg;
 use crate::read::{Sheet, Value, Workbook};
 use crate::reference::{Lookup, Reference};
-use crate::schema::{FieldDef, FieldType, ItemKind, Layout, Rule, Schema, SheetDef};
+use crate::schema::{
+    FieldDef, FieldType, ItemKind, Layout, Role, Rule, Schema, SheetDef, SheetRole,
+};
 use cells::DateProblem;
 
 /// How many rows from the top a table's header row may be.
@@ -136,20 +138,22 @@ pub struct Understood {
 
 impl Understood {
     pub fn of(sub: &Submission, schema: &Schema) -> Understood {
-        let org = sub.form("organization");
-        let narrative_total = schema
-            .sheet("narrative")
-            .map(|s| s.fields.len())
-            .unwrap_or(0);
+        let sheet = |role| &schema.sheet_of(role).id;
+        let id = |role| schema.id_of(role);
+        let org = sub.form(sheet(SheetRole::Organization));
+        let narrative = sheet(SheetRole::Narrative);
         Understood {
             organization: org
-                .and_then(|o| o.text("acronym").or_else(|| o.text("name")))
+                .and_then(|o| {
+                    o.text(id(Role::OrganizationAcronym))
+                        .or_else(|| o.text(id(Role::OrganizationName)))
+                })
                 .map(String::from),
-            year: org.and_then(|o| o.int("year")),
-            actions: sub.records("actions").len(),
-            coordination: sub.records("coordination").len(),
-            narrative_parts: sub.form("narrative").map(|n| n.values.len()).unwrap_or(0),
-            narrative_total,
+            year: org.and_then(|o| o.int(id(Role::ReportingYear))),
+            actions: sub.records(sheet(SheetRole::Actions)).len(),
+            coordination: sub.records(sheet(SheetRole::Coordination)).len(),
+            narrative_parts: sub.form(narrative).map(|n| n.values.len()).unwrap_or(0),
+            narrative_total: schema.sheet_of(SheetRole::Narrative).fields.len(),
         }
     }
 
@@ -290,11 +294,29 @@ impl<'a> Validator<'a> {
     }
 
     fn run(&mut self, wb: &'a Workbook) -> Submission {
-        self.date_order(wb);
+        if !self.json {
+            self.date_order(wb);
+        }
         let schema = self.schema;
         let mut found: Vec<Option<&Sheet>> = vec![None; schema.sheets.len()];
         for sheet in &wb.sheets {
-            match schema.sheet_for_name(&sheet.name) {
+            // JSON names its parts by id, as the JSON Schema does; a
+            // workbook's sheets go by their titles in any language.
+            let named = if self.json {
+                schema.sheets.iter().position(|s| s.id == sheet.name)
+            } else {
+                schema.sheet_for_name(&sheet.name)
+            };
+            if let (Some(i), Some(shape)) = (named, sheet.json)
+                && shape != json_shape(schema.sheets[i].layout)
+            {
+                self.findings.push(
+                    Finding::new("json-invalid", json_place(&sheet.name))
+                        .expected(json_sheet_expected(schema.sheets[i].layout)),
+                );
+                continue;
+            }
+            match named {
                 Some(i) if found[i].is_none() => found[i] = Some(sheet),
                 Some(i) => {
                     let first = found[i].map(|s| s.name.as_str()).unwrap_or("");
@@ -312,7 +334,13 @@ impl<'a> Validator<'a> {
             }
         }
         for name in &wb.skipped {
-            if !crate::template::is_own_sheet(name) {
+            // A part of the submission that is neither an object nor an array.
+            if let Some(def) = schema.sheets.iter().find(|s| self.json && &s.id == name) {
+                self.findings.push(
+                    Finding::new("json-invalid", json_place(name))
+                        .expected(json_sheet_expected(def.layout)),
+                );
+            } else if !crate::template::is_own_sheet(name) {
                 self.findings
                     .push(Finding::new("sheet-ignored", Place::sheet(name)));
             }
@@ -336,6 +364,7 @@ impl<'a> Validator<'a> {
                 continue;
             };
             self.locs[si].clear();
+            self.findings.extend(sheet.problems.iter().cloned());
             let records = match def.layout {
                 Layout::Form => vec![self.form(si, def, sheet)],
                 Layout::Table => self.table(si, def, sheet),
@@ -358,19 +387,13 @@ impl<'a> Validator<'a> {
         } = *at;
         // In JSON, a place is a JSON pointer: /actions/0/end_date.
         let cell = if self.json {
-            let key = |k: &str| k.replace('~', "~0").replace('/', "~1");
             match layout {
-                Layout::Table => format!(
-                    "/{}/{}/{}",
-                    key(&sheet.name),
-                    row.saturating_sub(1),
-                    key(sheet.keys.get(col).map(String::as_str).unwrap_or(""))
-                ),
-                Layout::Form => format!(
-                    "/{}/{}",
-                    key(&sheet.name),
-                    key(&sheet.cell(row, 0).display())
-                ),
+                Layout::Table => crate::read::pointer(&[
+                    &sheet.name,
+                    &row.saturating_sub(1).to_string(),
+                    sheet.keys.get(col).map(String::as_str).unwrap_or(column),
+                ]),
+                Layout::Form => crate::read::pointer(&[&sheet.name, &sheet.cell(row, 0).display()]),
             }
         } else {
             crate::text::cell_name(row as u32, col as u32)
@@ -416,7 +439,7 @@ impl<'a> Validator<'a> {
                 col: lc,
                 column: &label,
             };
-            match self.schema.field_for_label(si, &label) {
+            match self.field_named(si, &label) {
                 Some(fi) if rows.contains_key(&fi) && has_value => {
                     self.findings.push(
                         Finding::new("row-ignored", self.place(&at))
@@ -455,6 +478,17 @@ impl<'a> Validator<'a> {
                         record.values.push((&field.id, v));
                     }
                 }
+                None if field.required && self.json => self.findings.push(
+                    Finding::new(
+                        "required-missing",
+                        Place {
+                            cell: Some(crate::read::pointer(&[&sheet.name, &field.id])),
+                            column: Some(field.id.to_string()),
+                            ..Place::sheet(&sheet.name)
+                        },
+                    )
+                    .detail(msg!("json-no-key", key = &*field.id)),
+                ),
                 None if field.required => self.findings.push(
                     Finding::new(
                         "required-missing",
@@ -473,7 +507,13 @@ impl<'a> Validator<'a> {
     }
 
     fn table(&mut self, si: usize, def: &'static SheetDef, sheet: &'a Sheet) -> Vec<Record> {
-        let Some(header) = self.header_row(si, sheet) else {
+        // A JSON array's keys are its header, even when it has no record.
+        let header = if self.json {
+            Some(0)
+        } else {
+            self.header_row(si, sheet)
+        };
+        let Some(header) = header else {
             self.findings.push(
                 Finding::new("header-missing", Place::sheet(&sheet.name)).expected(msg!(
                     "a-header-row",
@@ -514,7 +554,7 @@ impl<'a> Validator<'a> {
                 col: c,
                 column: title,
             };
-            match self.schema.field_for_label(si, title) {
+            match self.field_named(si, title) {
                 Some(fi) if columns[fi].is_some() => self
                     .findings
                     .push(Finding::new("column-duplicate", self.place(&at)).value(title)),
@@ -525,7 +565,8 @@ impl<'a> Validator<'a> {
             }
         }
         for (fi, field) in def.fields.iter().enumerate() {
-            if field.required && columns[fi].is_none() {
+            // In JSON each record is missing the key on its own (below).
+            if field.required && columns[fi].is_none() && !self.json {
                 self.findings.push(
                     Finding::new(
                         "column-missing",
@@ -542,7 +583,9 @@ impl<'a> Validator<'a> {
         let body = sheet.rows.len().saturating_sub(header + 1);
         self.locs[si].reserve(body * def.fields.len());
         for r in header + 1..sheet.rows.len() {
-            if sheet.rows[r].iter().all(Value::is_blank) {
+            // An empty row of a sheet is nothing; an empty JSON record is one
+            // with its required keys missing.
+            if !self.json && sheet.rows[r].iter().all(Value::is_blank) {
                 continue;
             }
             let mut record = Record {
@@ -553,6 +596,19 @@ impl<'a> Validator<'a> {
             for (fi, field) in def.fields.iter().enumerate() {
                 let Some((c, title)) = columns[fi] else {
                     self.locs[si].push(None);
+                    if self.json && field.required {
+                        let at = At {
+                            sheet,
+                            layout: Layout::Table,
+                            row: r,
+                            col: usize::MAX,
+                            column: &field.id,
+                        };
+                        self.findings.push(
+                            Finding::new("required-missing", self.place(&at))
+                                .detail(msg!("json-no-key", key = &*field.id)),
+                        );
+                    }
                     continue;
                 };
                 let at = At {
@@ -588,6 +644,19 @@ impl<'a> Validator<'a> {
         records
     }
 
+    /// The field a column title or row label names: in JSON its id, as the
+    /// JSON Schema has it; in a workbook any of its titles.
+    fn field_named(&self, si: usize, title: &str) -> Option<usize> {
+        if self.json {
+            self.schema.sheets[si]
+                .fields
+                .iter()
+                .position(|f| &*f.id == title)
+        } else {
+            self.schema.field_for_label(si, title)
+        }
+    }
+
     /// The first row, among the top ones, with the most cells naming fields.
     fn header_row(&self, si: usize, sheet: &Sheet) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None;
@@ -613,6 +682,20 @@ impl<'a> Validator<'a> {
                 .push(Finding::new("formula-error", self.place(at)).value(e.clone()));
             return None;
         }
+        // Null and a blank string are "no value" for any field; an empty
+        // array only for a list.
+        let none = matches!(v, Value::Empty) || (matches!(v, Value::Text(_)) && v.is_blank());
+        if self.json
+            && !none
+            && let Some(expected) = json_type(field, v)
+        {
+            self.findings.push(
+                Finding::new("json-invalid", self.place(at))
+                    .value(v.display())
+                    .expected(expected),
+            );
+            return None;
+        }
         if v.is_blank() {
             if field.required {
                 self.findings
@@ -620,8 +703,13 @@ impl<'a> Validator<'a> {
             }
             return None;
         }
-        // Text cells are read in place; other values as a person would see them.
+        if let Value::List(items) = v {
+            return Some(FieldValue::List(self.json_list(field, items, at)));
+        }
+        // Text cells are read in place; other values as a person would see
+        // them. JSON is read exactly as written, as its JSON Schema says.
         let text: std::borrow::Cow<str> = match v {
+            Value::Text(t) if self.json => std::borrow::Cow::Borrowed(t.as_str()),
             Value::Text(t) => std::borrow::Cow::Borrowed(t.trim()),
             other => std::borrow::Cow::Owned(other.display()),
         };
@@ -630,7 +718,8 @@ impl<'a> Validator<'a> {
             FieldType::Text | FieldType::Id | FieldType::Ref => {
                 // A character takes one to four bytes: the byte length mostly
                 // settles both checks without counting characters.
-                let may_be_long = field.max_len.is_some_and(|m| text.len() > m);
+                let may_be_long =
+                    field.max_len.is_some_and(|m| text.len() > m) && matches!(v, Value::Text(_));
                 let may_be_short = field.warn_below.is_some_and(|m| text.len() < 4 * m);
                 let n = (may_be_long || may_be_short).then(|| text.chars().count());
                 if let Some((n, max)) = n.zip(field.max_len).filter(|(n, m)| n > m) {
@@ -646,7 +735,7 @@ impl<'a> Validator<'a> {
                             .expected(msg!("at-least-characters", min = min)),
                     );
                 }
-                Some(FieldValue::Text(Str::Owned(text.into_owned())))
+                Some(FieldValue::Text(Str::Owned(text.trim().to_string())))
             }
             FieldType::Code => {
                 let vocab = field.vocabulary.as_deref().unwrap_or_default();
@@ -714,7 +803,7 @@ impl<'a> Validator<'a> {
                 Some(FieldValue::Int(n))
             }
             FieldType::Email => {
-                if cells::is_email(&text) {
+                if cells::is_email(&text) && text.trim() == text {
                     Some(FieldValue::Text(Str::Owned(text.into_owned())))
                 } else {
                     self.findings
@@ -722,7 +811,13 @@ impl<'a> Validator<'a> {
                     None
                 }
             }
-            FieldType::Url => match cells::check_url(&text) {
+            FieldType::Url => match cells::check_url(&text).and_then(|()| {
+                if text.trim() == text {
+                    Ok(())
+                } else {
+                    Err(Some(text.trim().to_string()))
+                }
+            }) {
                 Ok(()) => Some(FieldValue::Text(Str::Owned(text.into_owned()))),
                 Err(fix) => {
                     self.findings.push(
@@ -737,6 +832,24 @@ impl<'a> Validator<'a> {
     }
 
     fn date(&mut self, v: &Value, text: &str, at: &At) -> Option<NaiveDate> {
+        if self.json {
+            let d = cells::iso_date(text);
+            if d.is_none() {
+                self.findings.push(
+                    Finding::new("date-invalid", self.place(at))
+                        .value(text)
+                        .expected(msg!("json-a-date"))
+                        .suggest(
+                            cells::parse_date(text)
+                                .ok()
+                                .map(|d| d.to_string())
+                                .into_iter()
+                                .collect(),
+                        ),
+                );
+            }
+            return d;
+        }
         match v {
             Value::Date(d) => Some(*d),
             Value::Number(n) => match cells::from_serial(*n) {
@@ -824,6 +937,16 @@ impl<'a> Validator<'a> {
     /// The code a value names in a vocabulary, or a finding with suggestions.
     fn code(&mut self, vocab: &str, text: &str, at: &At) -> Option<Str> {
         match self.schema.lookup(vocab, text) {
+            // JSON names a term exactly as the JSON Schema lists it.
+            Some((term, _)) if self.json && !term.written(text) => {
+                self.findings.push(
+                    Finding::new("not-in-vocabulary", self.place(at))
+                        .value(text)
+                        .detail(msg!("json-exactly"))
+                        .suggest(vec![term.code.clone()]),
+                );
+                None
+            }
             Some((term, m)) => {
                 if m == crate::schema::Match::Spelling && term.code != text {
                     self.findings.push(
@@ -846,42 +969,103 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn list(&mut self, field: &FieldDef, text: &str, at: &At) -> Vec<Str> {
-        let schema = self.schema;
+    /// What one list item reads as; `strict` (JSON) takes it only as the
+    /// JSON Schema lists it.
+    fn resolve_item(
+        schema: &'static Schema,
+        field: &FieldDef,
+        item: &str,
+        strict: bool,
+    ) -> Option<Item> {
         let reference = Reference::current();
-        let resolve = |item: &str| -> Option<Item> {
-            if let Some(vocab) = &field.vocabulary {
-                return schema.lookup(vocab, item).map(|(t, m)| {
+        if let Some(vocab) = &field.vocabulary {
+            return schema
+                .lookup(vocab, item)
+                .filter(|(t, _)| !strict || t.written(item))
+                .map(|(t, m)| {
                     Item::Code(
                         Str::Borrowed(&t.code),
                         m == crate::schema::Match::Spelling && t.code != item,
                     )
                 });
-            }
-            let code = |c: Str| Item::Code(c, false);
-            match field.item {
-                Some(ItemKind::Sdg) => cells::parse_sdg(item).map(code),
-                Some(ItemKind::Tunis) => cells::parse_tunis(item).map(code),
-                // Names and codes are read from the reference data, which
-                // lives as long as the program: borrowed, not copied.
-                Some(ItemKind::Country) => match reference.lookup(item) {
-                    Cow::Borrowed(Lookup::Found(a)) => Some(code(Str::Borrowed(a.code()))),
-                    Cow::Borrowed(Lookup::NotFound) => None,
-                    other => match other.into_owned() {
-                        Lookup::Found(a) => Some(code(Str::Owned(a.code().to_string()))),
-                        Lookup::Ambiguous {
-                            read_as,
-                            candidates,
-                        } => Some(Item::Ambiguous(read_as, candidates)),
-                        Lookup::NotFound => None,
-                    },
+        }
+        let code = |c: Str| Item::Code(c, false);
+        match field.item {
+            Some(ItemKind::Sdg) => cells::parse_sdg(item)
+                .filter(|c| !strict || c == item)
+                .map(code),
+            Some(ItemKind::Tunis) => cells::parse_tunis(item)
+                .filter(|c| !strict || c == item)
+                .map(code),
+            Some(ItemKind::Country) if strict && !reference.is_written(item) => None,
+            // Names and codes are read from the reference data, which
+            // lives as long as the program: borrowed, not copied.
+            Some(ItemKind::Country) => match reference.lookup(item) {
+                Cow::Borrowed(Lookup::Found(a)) => Some(code(Str::Borrowed(a.code()))),
+                Cow::Borrowed(Lookup::NotFound) => None,
+                other => match other.into_owned() {
+                    Lookup::Found(a) => Some(code(Str::Owned(a.code().to_string()))),
+                    Lookup::Ambiguous {
+                        read_as,
+                        candidates,
+                    } => Some(Item::Ambiguous(read_as, candidates)),
+                    Lookup::NotFound => None,
                 },
-                Some(ItemKind::Text) | None => Some(code(Str::Owned(item.to_string()))),
-            }
-        };
+            },
+            Some(ItemKind::Text) | None => Some(code(Str::Owned(item.to_string()))),
+        }
+    }
+
+    fn list(&mut self, field: &FieldDef, text: &str, at: &At) -> Vec<Str> {
         // Free text (partners) never splits at commas: names hold them.
         let commas = field.item != Some(ItemKind::Text);
-        let (items, kept_whole) = cells::split_list(text, commas, resolve);
+        let (items, kept_whole) = cells::split_list(text, commas, |item| {
+            Self::resolve_item(self.schema, field, item, false)
+        });
+        self.items(field, items, kept_whole, at)
+    }
+
+    /// A JSON array's items, each read whole and exactly as written.
+    fn json_list(&mut self, field: &FieldDef, items: &[Value], at: &At) -> Vec<Str> {
+        let numbered = matches!(field.item, Some(ItemKind::Sdg | ItemKind::Tunis));
+        let mut read = Vec::with_capacity(items.len());
+        let mut texts = Vec::new();
+        for v in items {
+            let text = match v {
+                Value::Number(n) if numbered => cells::whole(*n).map(|n| n.to_string()),
+                Value::Text(t) if !v.is_blank() => Some(t.clone()),
+                _ => None,
+            };
+            match text {
+                Some(t) => texts.push(t),
+                None => self.findings.push(
+                    Finding::new("json-invalid", self.place(at))
+                        .value(v.display())
+                        .expected(match field.item {
+                            _ if v.is_blank() => msg!("json-an-item"),
+                            Some(ItemKind::Sdg) => msg!("an-sdg"),
+                            Some(ItemKind::Tunis) => msg!("a-tunis-paragraph"),
+                            _ => msg!("json-a-text"),
+                        }),
+                ),
+            }
+        }
+        for t in &texts {
+            read.push((t.as_str(), Self::resolve_item(self.schema, field, t, true)));
+        }
+        self.items(field, read, false, at)
+    }
+
+    /// The codes of a list's items, with a finding for each item not read.
+    fn items(
+        &mut self,
+        field: &FieldDef,
+        items: Vec<(&str, Option<Item>)>,
+        kept_whole: bool,
+        at: &At,
+    ) -> Vec<Str> {
+        let schema = self.schema;
+        let reference = Reference::current();
         let mut out: Vec<Str> = Vec::with_capacity(items.len());
         for (item, resolved) in items {
             let code = match resolved {
@@ -926,12 +1110,31 @@ impl<'a> Validator<'a> {
                         (None, Some(ItemKind::Tunis)) => (msg!("a-tunis-paragraph"), Vec::new()),
                         (None, _) => (msg!("an-area"), reference.suggest(item)),
                     };
+                    let loosely = self
+                        .json
+                        .then(|| Self::resolve_item(schema, field, item, false))
+                        .flatten();
                     let mut f = Finding::new("not-in-vocabulary", self.place(at))
                         .value(item)
                         .expected(expected)
                         .suggest(suggestions);
                     if kept_whole {
                         f = f.detail(msg!("read-whole"));
+                    } else if !self.json
+                        && field.item != Some(ItemKind::Text)
+                        && item.contains(',')
+                        && item
+                            .split(',')
+                            .all(|p| Self::resolve_item(schema, field, p.trim(), false).is_some())
+                    {
+                        // `C1, C7; C11`: the cell's other separator left the
+                        // commas of this part alone.
+                        f = f.detail(msg!("commas-in-part"));
+                    }
+                    if let Some(Item::Code(code, _)) = loosely {
+                        f = f
+                            .detail(msg!("json-exactly"))
+                            .suggest(vec![code.into_owned()]);
                     }
                     self.findings.push(f);
                     continue;
@@ -1120,6 +1323,51 @@ impl<'a> Validator<'a> {
                 _ => {}
             }
         }
+    }
+}
+
+/// In JSON, what a field's value must be when `v` is not of a type the
+/// JSON Schema allows for it. A blank string or null is any field's "no value".
+fn json_type(field: &FieldDef, v: &Value) -> Option<Message> {
+    use FieldType as T;
+    let fits = match (field.kind, v) {
+        (T::List, Value::List(_)) => true,
+        (_, Value::List(_)) | (T::List, _) => false,
+        (T::Text | T::Id | T::Ref, Value::Text(_) | Value::Number(_)) => true,
+        (T::Year | T::Integer, Value::Number(_)) => true,
+        (T::Yesno, Value::Bool(_) | Value::Text(_)) => true,
+        (T::Code | T::Date | T::Email | T::Url, Value::Text(_)) => true,
+        _ => false,
+    };
+    (!fits).then(|| match (field.kind, v) {
+        (_, Value::List(_)) => msg!("json-a-single"),
+        (T::List, _) => msg!("json-a-list"),
+        (T::Year | T::Integer, _) => msg!("json-a-number"),
+        (T::Yesno, _) => msg!("json-a-yesno"),
+        (T::Date, _) => msg!("json-a-date"),
+        _ => msg!("json-a-text"),
+    })
+}
+
+/// The JSON value a sheet of this layout is written as.
+fn json_shape(layout: Layout) -> crate::read::JsonShape {
+    match layout {
+        Layout::Form => crate::read::JsonShape::Object,
+        Layout::Table => crate::read::JsonShape::Array,
+    }
+}
+
+fn json_sheet_expected(layout: Layout) -> Message {
+    match layout {
+        Layout::Form => msg!("json-record"),
+        Layout::Table => msg!("json-records"),
+    }
+}
+
+fn json_place(key: &str) -> Place {
+    Place {
+        cell: Some(crate::read::pointer(&[key])),
+        ..Place::sheet(key)
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::reference::{Area, Reference};
 use crate::register::Register;
-use crate::schema::Schema;
+use crate::schema::{Role, Schema, SheetRole};
 use crate::status::Status;
 use crate::store::Generation;
 use crate::tables::{Data, Table};
@@ -102,7 +102,7 @@ fn items(t: Option<Table>) -> HashMap<(String, String), Vec<String>> {
     let Some(t) = t else { return out };
     let (sid, aid, val) = (
         texts(&t, "submission_id"),
-        texts(&t, "action_id"),
+        texts(&t, Schema::current().id_of(Role::ActionId)),
         texts(&t, "value"),
     );
     for r in 0..t.height() {
@@ -135,12 +135,15 @@ impl Year {
         let table = |name: &str| -> crate::store::Result<Option<Table>> {
             Ok(keep(generation.table(Some(year), name)?))
         };
-        let actions_t = table("actions")?;
-        let narratives = table("narratives")?;
-        let coordination_t = table("coordination")?;
-        let lines = items(table("action_lines")?);
-        let sdgs = items(table("sdgs")?);
-        let countries = items(table("countries")?);
+        // Tables and columns by the role of their sheet or field.
+        let schema = Schema::current();
+        let id = |role| schema.id_of(role);
+        let actions_t = table(&schema.sheet_of(SheetRole::Actions).table)?;
+        let narratives = table(&schema.sheet_of(SheetRole::Narrative).table)?;
+        let coordination_t = table(&schema.sheet_of(SheetRole::Coordination).table)?;
+        let lines = items(table(id(Role::ActionLines))?);
+        let sdgs = items(table(id(Role::Sdgs))?);
+        let countries = items(table(id(Role::Countries))?);
 
         // The organizations in force.
         let received: HashMap<&str, &str> = status
@@ -151,9 +154,9 @@ impl Year {
         let (sid, oid, name, kind, lang) = (
             texts(&subs, "submission_id"),
             texts(&subs, "organization_id"),
-            texts(&subs, "name"),
-            texts(&subs, "type"),
-            texts(&subs, "language"),
+            texts(&subs, id(Role::OrganizationName)),
+            texts(&subs, id(Role::OrganizationType)),
+            texts(&subs, id(Role::SubmissionLanguage)),
         );
         let mut narrative: HashMap<String, BTreeMap<String, String>> = HashMap::new();
         if let Some(n) = &narratives {
@@ -226,15 +229,18 @@ impl Year {
             let col = |n: &str| texts(t, n);
             let (sid, aid, title, desc, kind, cluster, scope, st) = (
                 col("submission_id"),
-                col("action_id"),
-                col("title"),
-                col("description"),
-                col("action_type"),
-                col("cluster"),
-                col("scope"),
-                col("status"),
+                col(id(Role::ActionId)),
+                col(id(Role::ActionTitle)),
+                col(id(Role::ActionDescription)),
+                col(id(Role::ActionType)),
+                col(id(Role::Cluster)),
+                col(id(Role::Scope)),
+                col(id(Role::Status)),
             );
-            let (gov, dev) = (ints(t, "governments"), ints(t, "developing"));
+            let (gov, dev) = (
+                ints(t, id(Role::Governments)),
+                ints(t, id(Role::Developing)),
+            );
             for r in 0..t.height() {
                 let Some(s) = sid[r] else { continue };
                 let key = (s.to_string(), aid[r].unwrap_or("").to_string());
@@ -321,8 +327,8 @@ impl Year {
         if let Some(t) = &coordination_t {
             let (sid, partner, mech) = (
                 texts(t, "submission_id"),
-                texts(t, "partner"),
-                texts(t, "mechanism"),
+                texts(t, id(Role::CoordinationPartner)),
+                texts(t, id(Role::Mechanism)),
             );
             for r in 0..t.height() {
                 if let Some(s) = sid[r] {
