@@ -30,6 +30,7 @@ pub mod reference;
 pub mod register;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod status;
 pub mod store;
 pub mod tables;

@@ -57,6 +57,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Set up a working folder: settings, register, submissions folder and report template.
     Init(InitArgs),
+    /// Serve the web page on which organizations check a submission.
+    ///
+    /// Each uploaded file is read by `cstd validate` in a child process under
+    /// memory, time and output limits; nothing uploaded is kept.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +110,22 @@ pub struct ValidateArgs {
     /// Follow symbolic links inside the folders given (never outside them).
     #[arg(long)]
     pub follow_links: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port, printed on start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Largest file accepted, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 20)]
+    pub max_upload: u64,
+    /// Checks run at once; more are asked to retry (default: two per core).
+    #[arg(long, value_name = "N")]
+    pub max_checks: Option<usize>,
+    /// Checks one client may ask for in a minute.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub per_minute: u32,
 }
 
 #[derive(Debug, Args)]

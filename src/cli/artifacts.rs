@@ -50,7 +50,7 @@ mod tests {
         let main = read("cstd.1");
         let bash = read("cstd.bash");
         for sub in [
-            "validate", "template", "ingest", "status", "export", "report", "run",
+            "validate", "template", "ingest", "status", "export", "report", "run", "serve",
         ] {
             assert!(main.contains(sub), "cstd.1 lacks {sub}");
             assert!(bash.contains(sub), "cstd.bash lacks {sub}");

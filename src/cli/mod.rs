@@ -14,6 +14,7 @@ mod init;
 mod report;
 mod run;
 mod schema;
+mod serve;
 mod status;
 mod template;
 mod validate;
@@ -52,6 +53,7 @@ pub fn main() -> ExitCode {
             Command::Run(a) => run::run(a, &config),
             Command::Check(a) => check::run(a, &config),
             Command::Init(a) => init::run(a),
+            Command::Serve(a) => serve::run(a),
         });
     match result {
         Ok(code) => ExitCode::from(code),

@@ -126,7 +126,7 @@ impl Submission {
 }
 
 /// What the validator understood of a submission, said first in every report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Understood {
     pub organization: Option<String>,
     pub year: Option<i64>,
