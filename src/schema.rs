@@ -277,20 +277,25 @@ impl Term {
     /// Whether `text` is this term's code, one of its labels or accepted
     /// spellings exactly as the schema writes it: what JSON must send.
     pub fn written(&self, text: &str) -> bool {
-        self.code == text
-            || self.labels.values().any(|l| l == text)
-            || self.aliases.iter().any(|a| a == text)
+        self.forms().any(|f| f == text)
     }
 
     /// Every form [`Term::written`] accepts, each once.
     pub fn written_forms(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = vec![&self.code];
-        for f in self.labels.values().chain(&self.aliases) {
-            if !out.contains(&f.as_str()) {
+        let mut out: Vec<&str> = Vec::new();
+        for f in self.forms() {
+            if !out.contains(&f) {
                 out.push(f);
             }
         }
         out
+    }
+
+    /// The code, the labels, the accepted spellings, as the schema writes them.
+    fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.code.as_str())
+            .chain(self.labels.values().map(String::as_str))
+            .chain(self.aliases.iter().map(String::as_str))
     }
 }
 

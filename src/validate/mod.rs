@@ -141,7 +141,7 @@ impl Understood {
         let sheet = |role| &schema.sheet_of(role).id;
         let id = |role| schema.id_of(role);
         let org = sub.form(sheet(SheetRole::Organization));
-        let narrative = sheet(SheetRole::Narrative);
+        let narrative = schema.sheet_of(SheetRole::Narrative);
         Understood {
             organization: org
                 .and_then(|o| {
@@ -152,8 +152,8 @@ impl Understood {
             year: org.and_then(|o| o.int(id(Role::ReportingYear))),
             actions: sub.records(sheet(SheetRole::Actions)).len(),
             coordination: sub.records(sheet(SheetRole::Coordination)).len(),
-            narrative_parts: sub.form(narrative).map(|n| n.values.len()).unwrap_or(0),
-            narrative_total: schema.sheet_of(SheetRole::Narrative).fields.len(),
+            narrative_parts: sub.form(&narrative.id).map(|n| n.values.len()).unwrap_or(0),
+            narrative_total: narrative.fields.len(),
         }
     }
 

@@ -552,22 +552,18 @@ pub fn actions(y: &Year) -> DataBlock {
                 ),
                 ("Action ID".into(), text(a.iter().map(|x| x.id.clone()))),
                 ("Title".into(), text(a.iter().map(|x| x.title.clone()))),
-                (
-                    "Public policy cluster".into(),
-                    text(a.iter().map(|x| Year::label("cluster", &x.cluster))),
-                ),
-                (
-                    "Action type".into(),
-                    text(a.iter().map(|x| Year::label("action-type", &x.kind))),
-                ),
-                (
-                    "Geographic scope".into(),
-                    text(a.iter().map(|x| Year::label("scope", &x.scope))),
-                ),
-                (
-                    "Status".into(),
-                    text(a.iter().map(|x| Year::label("status", &x.status))),
-                ),
+            ]
+            .into_iter()
+            .chain(coded(
+                a,
+                [
+                    "Public policy cluster",
+                    "Action type",
+                    "Geographic scope",
+                    "Status",
+                ],
+            ))
+            .chain([
                 (
                     "WSIS action lines".into(),
                     text(a.iter().map(|x| join(&x.lines))),
@@ -589,11 +585,34 @@ pub fn actions(y: &Year) -> DataBlock {
                     "of which developing countries".into(),
                     Data::Int(a.iter().map(|x| x.developing).collect()),
                 ),
-            ],
+            ])
+            .collect(),
         ),
         total: false,
         notes: Vec::new(),
     }
+}
+
+/// The labels of each action's cluster, type, scope and status: four
+/// columns, under the titles given.
+fn coded(a: &[Action], titles: [&str; 4]) -> Vec<(String, Data)> {
+    type Fact = fn(&Action) -> &str;
+    let facts: [(&str, Fact); 4] = [
+        ("cluster", |x| &x.cluster),
+        ("action-type", |x| &x.kind),
+        ("scope", |x| &x.scope),
+        ("status", |x| &x.status),
+    ];
+    titles
+        .into_iter()
+        .zip(facts)
+        .map(|(title, (vocabulary, fact))| {
+            (
+                title.to_string(),
+                text(a.iter().map(|x| Year::label(vocabulary, fact(x)))),
+            )
+        })
+        .collect()
 }
 
 /// The actions as the report lists them for a small year: few columns, to
@@ -614,23 +633,10 @@ pub fn action_list(y: &Year) -> DataBlock {
                 ("Organization".into(), text(a.iter().map(|x| name_of(&x.org)))),
                 ("ID".into(), text(a.iter().map(|x| x.id.clone()))),
                 ("Title".into(), text(a.iter().map(|x| x.title.clone()))),
-                (
-                    "Cluster".into(),
-                    text(a.iter().map(|x| Year::label("cluster", &x.cluster))),
-                ),
-                (
-                    "Type".into(),
-                    text(a.iter().map(|x| Year::label("action-type", &x.kind))),
-                ),
-                (
-                    "Scope".into(),
-                    text(a.iter().map(|x| Year::label("scope", &x.scope))),
-                ),
-                (
-                    "Status".into(),
-                    text(a.iter().map(|x| Year::label("status", &x.status))),
-                ),
-            ],
+            ]
+            .into_iter()
+            .chain(coded(a, ["Cluster", "Type", "Scope", "Status"]))
+            .collect(),
         ),
         total: false,
         notes: vec!["Organizations by the acronyms of annex I; every detail of each action is in the data annex (actions.csv).".into()],

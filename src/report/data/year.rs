@@ -96,13 +96,14 @@ fn ints(t: &Table, name: &str) -> Vec<Option<i64>> {
     }
 }
 
-/// A list table's items by (submission, action).
-fn items(t: Option<Table>) -> HashMap<(String, String), Vec<String>> {
+/// A list table's items by (submission, action), the action's key being
+/// the column `action_id` names.
+fn items(t: Option<Table>, action_id: &str) -> HashMap<(String, String), Vec<String>> {
     let mut out: HashMap<(String, String), Vec<String>> = HashMap::new();
     let Some(t) = t else { return out };
     let (sid, aid, val) = (
         texts(&t, "submission_id"),
-        texts(&t, Schema::current().id_of(Role::ActionId)),
+        texts(&t, action_id),
         texts(&t, "value"),
     );
     for r in 0..t.height() {
@@ -141,9 +142,10 @@ impl Year {
         let actions_t = table(&schema.sheet_of(SheetRole::Actions).table)?;
         let narratives = table(&schema.sheet_of(SheetRole::Narrative).table)?;
         let coordination_t = table(&schema.sheet_of(SheetRole::Coordination).table)?;
-        let lines = items(table(id(Role::ActionLines))?);
-        let sdgs = items(table(id(Role::Sdgs))?);
-        let countries = items(table(id(Role::Countries))?);
+        let action_id = id(Role::ActionId);
+        let lines = items(table(id(Role::ActionLines))?, action_id);
+        let sdgs = items(table(id(Role::Sdgs))?, action_id);
+        let countries = items(table(id(Role::Countries))?, action_id);
 
         // The organizations in force.
         let received: HashMap<&str, &str> = status
@@ -229,7 +231,7 @@ impl Year {
             let col = |n: &str| texts(t, n);
             let (sid, aid, title, desc, kind, cluster, scope, st) = (
                 col("submission_id"),
-                col(id(Role::ActionId)),
+                col(action_id),
                 col(id(Role::ActionTitle)),
                 col(id(Role::ActionDescription)),
                 col(id(Role::ActionType)),
