@@ -98,6 +98,21 @@ fn the_json_examples_pass_the_schema_and_the_validator() {
     }
 }
 
+/// Cases the generator once found: each must keep agreeing.
+#[test]
+fn cases_found_before_still_agree() {
+    let checker = Checker::new();
+    let mut doc = example("icann.json");
+    // A key the schema does not know, holding what no field may hold.
+    doc["organization"]["Organization name"] = json!([null]);
+    doc["actions"][0]["notes"] = json!([{"a": 1}]);
+    agree(&checker, &doc).unwrap();
+    let mut doc = example("undp.json");
+    doc["extra"] = json!(["normative "]);
+    doc["organization"]["period_start"] = json!([]);
+    agree(&checker, &doc).unwrap();
+}
+
 /// Values of every kind, well and badly written, for any field.
 fn pool() -> Vec<Value> {
     let schema = Schema::current();

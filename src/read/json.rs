@@ -88,10 +88,10 @@ fn form_sheet(name: &str, form: serde_json::Map<String, Json>) -> Sheet {
     let mut rows = Vec::new();
     for (key, value) in form {
         let place = pointer(&[name, &key]);
-        rows.push(vec![
-            Value::Text(key),
-            cell(value, name, &place, &mut findings),
-        ]);
+        let mut found = Vec::new();
+        let value = cell(value, name, &place, &mut found);
+        findings.extend(found.into_iter().map(|f| (Some(key.clone()), f)));
+        rows.push(vec![Value::Text(key), value]);
     }
     Sheet {
         name: name.to_string(),
@@ -125,23 +125,21 @@ fn table_sheet(name: &str, records: Vec<Json>) -> Sheet {
             Json::Object(o) => {
                 for (k, v) in o {
                     if let Some(c) = keys.iter().position(|x| *x == k) {
-                        row[c] = cell(
-                            v,
-                            name,
-                            &pointer(&[name, &i.to_string(), &k]),
-                            &mut findings,
-                        );
+                        let mut found = Vec::new();
+                        row[c] = cell(v, name, &pointer(&[name, &i.to_string(), &k]), &mut found);
+                        findings.extend(found.into_iter().map(|f| (Some(k.clone()), f)));
                     }
                 }
             }
-            other => findings.push(
+            other => findings.push((
+                None,
                 Finding::new(
                     "json-invalid",
                     place(name, &pointer(&[name, &i.to_string()])),
                 )
                 .value(other.to_string())
                 .expected(msg!("json-record")),
-            ),
+            )),
         }
         rows.push(row);
     }

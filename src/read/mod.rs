@@ -125,9 +125,10 @@ pub struct Sheet {
     pub keys: Vec<String>,
     /// For JSON: whether the sheet was an object or an array of records.
     pub json: Option<JsonShape>,
-    /// For JSON: values that are not of a kind a submission holds, reported
-    /// when the sheet is read (a part the schema does not know is ignored whole).
-    pub problems: Vec<Finding>,
+    /// For JSON: values that are not of a kind a submission holds, each with
+    /// the key it was under (none for a whole record). They are reported when
+    /// that key is read: a key or part the schema does not know is ignored whole.
+    pub problems: Vec<(Option<String>, Finding)>,
 }
 
 /// What a top-level JSON value that became a sheet was.

@@ -364,7 +364,15 @@ impl<'a> Validator<'a> {
                 continue;
             };
             self.locs[si].clear();
-            self.findings.extend(sheet.problems.iter().cloned());
+            // What JSON held that no submission holds, under the keys read.
+            for (key, f) in &sheet.problems {
+                if key
+                    .as_deref()
+                    .is_none_or(|k| self.field_named(si, k).is_some())
+                {
+                    self.findings.push(f.clone());
+                }
+            }
             let records = match def.layout {
                 Layout::Form => vec![self.form(si, def, sheet)],
                 Layout::Table => self.table(si, def, sheet),
