@@ -49,7 +49,7 @@ fn words(lang: &str) -> Words {
             lists: "Listes",
             countries: "Pays et régions",
             title: "Rapport annuel sur les actions visant à permettre une coopération renforcée",
-            intro: "Remplissez les feuilles Organisation, Actions, Coordination (facultative) et Récit. Les champs marqués * sont obligatoires. Les listes déroulantes proposent les codes ; un libellé de la feuille Listes est aussi accepté. Dans une cellule de liste, séparez les éléments par ; ou des retours à la ligne. Vérifiez le fichier avec « cstd validate » avant de l'envoyer.",
+            intro: "Remplissez les feuilles Organisation, Actions, Coordination (facultative) et Récit. Les champs marqués * sont obligatoires. Les listes déroulantes proposent les libellés ; un code de la feuille Listes est aussi accepté. Dans une cellule de liste, séparez les éléments par ; ou des retours à la ligne. Vérifiez le fichier avec « cstd validate » avant de l'envoyer.",
             required: "Les champs marqués * (sur fond orangé) sont obligatoires.",
             code: "Code",
             label: "Libellé",
@@ -66,7 +66,7 @@ fn words(lang: &str) -> Words {
             lists: "Listas",
             countries: "Países y regiones",
             title: "Informe anual sobre las acciones para permitir una cooperación reforzada",
-            intro: "Complete las hojas Organización, Acciones, Coordinación (opcional) y Narrativa. Los campos marcados con * son obligatorios. Las listas desplegables ofrecen los códigos; también se acepta una etiqueta de la hoja Listas. En una celda de lista, separe los elementos con ; o saltos de línea. Compruebe el archivo con «cstd validate» antes de enviarlo.",
+            intro: "Complete las hojas Organización, Acciones, Coordinación (opcional) y Narrativa. Los campos marcados con * son obligatorios. Las listas desplegables ofrecen las etiquetas; también se acepta un código de la hoja Listas. En una celda de lista, separe los elementos con ; o saltos de línea. Compruebe el archivo con «cstd validate» antes de enviarlo.",
             required: "Los campos marcados con * (con fondo anaranjado) son obligatorios.",
             code: "Código",
             label: "Etiqueta",
@@ -83,7 +83,7 @@ fn words(lang: &str) -> Words {
             lists: "Lists",
             countries: "Countries and regions",
             title: "Annual report on actions taken to enable enhanced cooperation",
-            intro: "Fill in the Organization, Actions, Coordination (optional) and Narrative sheets. Fields marked * are required. Drop-down lists offer the codes; a label from the Lists sheet is accepted too. In a list cell, separate items with ; or new lines. Check the file with `cstd validate` before you send it.",
+            intro: "Fill in the Organization, Actions, Coordination (optional) and Narrative sheets. Fields marked * are required. Drop-down lists offer the labels; a code from the Lists sheet is accepted too. In a list cell, separate items with ; or new lines. Check the file with `cstd validate` before you send it.",
             required: "Fields marked * (shaded orange) are required.",
             code: "Code",
             label: "Label",
@@ -161,10 +161,11 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     }
     let reference = crate::reference::Reference::current();
     let countries = reference.country_names(lang);
+    let regions = reference.regions();
     let countries_sheet = w.countries.replace('\'', "''");
     let countries_range = format!(
         "='{countries_sheet}'!$A$3:$A${}",
-        countries.len() + 2 + reference.regions().len() + 1
+        countries.len() + 2 + regions.len() + 1
     );
     let lists = Lists {
         ranges: list_ranges,
@@ -328,8 +329,8 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
         // Regions by name, then the whole world.
-        for region in reference.regions() {
-            ws.write_string(row, 0, reference.region_name(&region, lang))?;
+        for region in &regions {
+            ws.write_string(row, 0, reference.region_name(region, lang))?;
             row += 1;
         }
         ws.write_string(row, 0, "Global")?;

@@ -643,7 +643,10 @@ fn commas_in_a_semicolon_cell_are_pointed_out() {
     assert_eq!(place_of(f), "Actions!G3");
     assert_eq!(f.value.as_deref(), Some("C1, C7"));
     let detail = f.detail_text().unwrap_or_default();
-    assert!(detail.contains("séparez chaque élément par ;"), "{detail}");
+    assert!(
+        detail.contains("séparez chaque élément par un point-virgule (;)"),
+        "{detail}"
+    );
     let sub = report.submission.unwrap();
     assert_eq!(sub.records("actions")[0].list("action_lines"), ["C11"]);
 }
