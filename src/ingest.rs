@@ -90,6 +90,8 @@ pub struct Summary {
     pub files: usize,
     /// Seen before (same content, name and time of receipt): nothing changed.
     pub unchanged: usize,
+    /// Received before without an organization or year, now given them.
+    pub attributed: usize,
     pub accepted: usize,
     pub accepted_with_warnings: usize,
     pub rejected: usize,
@@ -317,7 +319,18 @@ pub(crate) fn ingest_locked(
     let mut new_seen: HashSet<String> = HashSet::new();
     for c in checked {
         let Some(report) = c.report else {
-            summary.unchanged += 1;
+            let entry = ledger.entries.iter_mut().find(|e| {
+                (e.sha256.as_str(), e.file.as_str(), e.received.as_str())
+                    == (c.sha256.as_str(), c.file.as_str(), c.received.as_str())
+            });
+            let completed = entry
+                .filter(|e| e.outcome == Outcome::Rejected)
+                .is_some_and(|e| complete(e, register, opts));
+            if completed {
+                summary.attributed += 1;
+            } else {
+                summary.unchanged += 1;
+            }
             continue;
         };
         let repeat = !known.insert(c.sha256.clone());
@@ -386,7 +399,7 @@ pub(crate) fn ingest_locked(
     top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     summary.top_reasons = top;
 
-    if new.is_empty() {
+    if new.is_empty() && summary.attributed == 0 {
         summary.generation = previous.as_ref().map(|g| g.number).unwrap_or(0);
         summary.years = ledger.years();
         return Ok(summary);
@@ -711,34 +724,82 @@ fn attribute(
         );
         report.counts = Counts::of(&report.findings);
     }
-    if recognized.is_none() {
-        if let Some(from) = &opts.from {
-            recognized = Some(register.recognize(Some(from), None));
-            by = Attribution::Secretariat;
-        } else if let Some(o) = path_names(path).find_map(|n| register.find(&n)) {
-            recognized = Some(Recognized::Known(o.id.clone()));
-            by = Attribution::Path;
-        }
-    }
-    if year.is_none() {
-        if let Some(y) = opts.year {
-            year = Some(y);
-            by = Attribution::Secretariat;
-        } else if let Some(y) = path_names(path)
-            .find_map(|n| n.parse::<i64>().ok().filter(|y| (2005..=2100).contains(y)))
-        {
-            year = Some(y);
-            if by == Attribution::Content {
-                by = Attribution::Path;
-            }
-        }
-    }
+    fill_in(&mut recognized, &mut year, &mut by, register, path, opts);
     Attributed {
         recognized,
         name,
         year,
         by,
     }
+}
+
+/// Fills in what a file's content did not say, from what the secretariat
+/// said, else from the file's name and folders.
+fn fill_in(
+    recognized: &mut Option<Recognized>,
+    year: &mut Option<i64>,
+    by: &mut Attribution,
+    register: &Register,
+    path: &Path,
+    opts: &Options,
+) {
+    if recognized.is_none() {
+        if let Some(from) = &opts.from {
+            *recognized = Some(register.recognize(Some(from), None));
+            *by = Attribution::Secretariat;
+        } else if let Some(o) = path_names(path).find_map(|n| register.find(&n)) {
+            *recognized = Some(Recognized::Known(o.id.clone()));
+            *by = Attribution::Path;
+        }
+    }
+    if year.is_none() {
+        if let Some(y) = opts.year {
+            *year = Some(y);
+            *by = Attribution::Secretariat;
+        } else if let Some(y) = path_names(path)
+            .find_map(|n| n.parse::<i64>().ok().filter(|y| (2005..=2100).contains(y)))
+        {
+            *year = Some(y);
+            if *by == Attribution::Content {
+                *by = Attribution::Path;
+            }
+        }
+    }
+}
+
+/// A file received before whose organization or year was unknown, given
+/// again with what the secretariat now says (`--from`, `--year`) or under a
+/// name that tells: its ledger entry is completed. Only a rejected file can
+/// lack them (a file is accepted on what it says itself), so no table changes.
+fn complete(entry: &mut Entry, register: &Register, opts: &Options) -> bool {
+    if entry.organization.is_some() && entry.year.is_some() {
+        return false;
+    }
+    let mut recognized = entry
+        .organization
+        .as_ref()
+        .map(|id| Recognized::Known(id.clone()));
+    let mut year = entry.year;
+    let mut by = entry.attributed_by;
+    fill_in(
+        &mut recognized,
+        &mut year,
+        &mut by,
+        register,
+        Path::new(&entry.file),
+        opts,
+    );
+    let organization = recognized.as_ref().map(|r| r.id().to_string());
+    if organization == entry.organization && year == entry.year {
+        return false;
+    }
+    if entry.organization.is_none() {
+        entry.registered = matches!(recognized, Some(Recognized::Known(_)));
+    }
+    entry.organization = organization;
+    entry.year = year;
+    entry.attributed_by = by;
+    true
 }
 
 /// A file's name without its extension, then its folders' names, nearest first.

@@ -7,7 +7,9 @@
 //! outside the folders given and never twice into the same folder; each link
 //! not followed is listed with why. A path named on the command line is taken
 //! as named, link or not: the person chose it. A path that cannot be read is
-//! an error of its own, never an empty submission.
+//! an error of its own, never an empty submission. Any other file in a folder
+//! (a PDF sent instead of the workbook, a stray note) is listed as not read,
+//! with why; only a folder's README and the register pass without a word.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -203,6 +205,11 @@ impl Walk<'_> {
                     path: child,
                     kind: Kind::File,
                 });
+            } else if meta.is_file() && !is_companion(&child) {
+                // An organization's PDF or Word file is not a submission, but
+                // the secretariat must hear that it was not read.
+                let reason = not_read(&child, schema);
+                self.skip(&child, reason);
             }
         }
     }
@@ -225,6 +232,35 @@ impl Walk<'_> {
             return None;
         }
         std::fs::metadata(&target).ok()
+    }
+}
+
+/// Files expected beside the submissions and passed over without a word: a
+/// folder's README and the register.
+fn is_companion(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    name == "register.csv" || name.starts_with("readme")
+}
+
+/// Why a file in a folder was not read.
+fn not_read(path: &Path, schema: &Schema) -> String {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let accepted = "cstd reads .xlsx, .xlsm, .xls, .xlsb, .ods, .json and .zip files, and folders of CSV files named after the sheets";
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => {
+            let sheets: Vec<&str> = schema.sheets.iter().map(|s| s.id.as_str()).collect();
+            format!(
+                "not read: its name is not a sheet's; a submission as CSV is a folder of files named after the sheets ({}.csv)",
+                sheets.join(".csv, ")
+            )
+        }
+        _ => format!("not a submission: {accepted}; ask its sender for the workbook"),
     }
 }
 
@@ -290,6 +326,40 @@ mod tests {
                 .any(|(p, r)| p == "outside.json" && r.contains("outside"))
         );
         assert!(skipped.iter().any(|(p, r)| p == "x" && r.contains("loop")));
+    }
+
+    #[test]
+    fn files_that_are_not_submissions_are_listed_with_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a.xlsx",
+            "notes.txt",
+            "sent-as.pdf",
+            "README.md",
+            "register.csv",
+        ] {
+            std::fs::write(root.join(name), b"x").unwrap();
+        }
+        let found = collect(&[root.to_path_buf()], Schema::current(), false);
+        assert_eq!(
+            names(found.files.iter().map(|i| i.path.clone()), root),
+            ["a.xlsx"]
+        );
+        let skipped: Vec<(String, &str)> = found
+            .skipped
+            .iter()
+            .map(|s| (names([s.path.clone()], root)[0].clone(), s.reason.as_str()))
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, "notes.txt");
+        assert!(skipped[0].1.contains("actions.csv"), "{}", skipped[0].1);
+        assert_eq!(skipped[1].0, "sent-as.pdf");
+        assert!(
+            skipped[1].1.contains("not a submission"),
+            "{}",
+            skipped[1].1
+        );
     }
 
     #[test]

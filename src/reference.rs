@@ -396,13 +396,15 @@ impl Reference {
         out
     }
 
-    /// CLDR's fullest name of a code in a language.
+    /// The fullest name of a code in a language, in running order: an ISO
+    /// form turned around a comma (`Corée, République de`) only where there
+    /// is no other.
     fn fullest(&self, code: &str, lang: &str) -> Option<String> {
         self.localized
             .iter()
             .filter(|(c, l, _)| c == code && l == lang)
             .map(|(_, _, n)| n.clone())
-            .max_by_key(|n| n.chars().count())
+            .max_by_key(|n| (!n.contains(','), n.chars().count()))
     }
 
     /// Each country's name in a language, with its code and region, in name
@@ -497,6 +499,23 @@ mod tests {
             r.area("Korea, Republic of"),
             Some(Area::Country("KOR".into()))
         );
+        // The ISO 3166 forms in French and Spanish, commas and all, and the
+        // official forms.
+        for (name, code) in [
+            ("Corée, République de", "KOR"),
+            ("République de Corée", "KOR"),
+            ("Corea, República de", "KOR"),
+            ("República de Corea", "KOR"),
+            ("Tanzanie, République unie de", "TZA"),
+            ("République-Unie de Tanzanie", "TZA"),
+            ("Royaume-Uni de Grande-Bretagne et d'Irlande du Nord", "GBR"),
+            ("Estados Unidos de América", "USA"),
+            ("Bolivie (État plurinational de)", "BOL"),
+            ("Республика Корея", "KOR"),
+            ("大韩民国", "KOR"),
+        ] {
+            assert_eq!(r.area(name), Some(Area::Country(code.into())), "{name}");
+        }
         assert_eq!(r.area("Africa"), Some(Area::Region("Africa".into())));
         assert_eq!(r.area("Georgia"), Some(Area::Country("GEO".into())));
         assert!(r.country("AFG").is_some_and(|c| c.ldc && c.lldc));
@@ -531,6 +550,10 @@ mod tests {
         let (read, of) = codes(r.lookup("Congo"));
         assert_eq!(read.as_deref(), Some("COG"));
         assert!(of.contains(&"COD".to_string()), "{of:?}");
+        for congo in ["Конго", "الكونغو"] {
+            let (_, of) = codes(r.lookup(congo));
+            assert!(of.contains(&"COD".to_string()), "{congo}: {of:?}");
+        }
         let (read, of) = codes(r.lookup("Guinea"));
         assert_eq!(read.as_deref(), Some("GIN"));
         assert!(

@@ -11,6 +11,9 @@ pub enum State {
     Accepted,
     AcceptedWithWarnings,
     Rejected,
+    /// Nothing for the year, but a file whose reporting year is unknown: it
+    /// may be this year's, so the organization is not said to be missing.
+    YearUnknown,
     Missing,
 }
 
@@ -20,6 +23,7 @@ impl State {
             State::Accepted => "accepted",
             State::AcceptedWithWarnings => "accepted with warnings",
             State::Rejected => "rejected",
+            State::YearUnknown => "year unknown",
             State::Missing => "missing",
         }
     }
@@ -49,6 +53,10 @@ pub struct FileState {
     pub received: String,
     /// When it was ingested.
     pub ingested: String,
+    /// Whose file it is, when known.
+    pub organization: Option<String>,
+    /// For which reporting year, when known.
+    pub year: Option<i64>,
     /// How its organization and year were known, when not from its content.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributed_by: Option<&'static str>,
@@ -61,7 +69,8 @@ pub struct FileState {
 pub struct Status {
     pub year: Option<i64>,
     pub rows: Vec<Row>,
-    /// Files whose organization or year could not be read.
+    /// Files whose organization or year is unknown, of every year: until the
+    /// secretariat says whose they are, no year's status can count them.
     pub unattributed: Vec<FileState>,
 }
 
@@ -81,6 +90,8 @@ pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Resul
         outcome: e.outcome.as_str(),
         received: e.received.clone(),
         ingested: e.ingested.clone(),
+        organization: e.organization.clone(),
+        year: e.year,
         attributed_by: match e.attributed_by {
             Attribution::Content => None,
             Attribution::Path => Some("its file name or folder"),
@@ -138,12 +149,20 @@ pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Resul
                 .max()
                 .unwrap_or_else(|| e.received.clone())
         };
+        let undated = ledger
+            .entries
+            .iter()
+            .filter(|e| e.year.is_none() && e.organization.as_deref() == Some(id.as_str()))
+            .max_by(|a, b| a.received.cmp(&b.received));
         let (state, shown) = match current {
             Some(e) if e.counts.warnings > 0 => (State::AcceptedWithWarnings, Some(*e)),
             Some(e) => (State::Accepted, Some(*e)),
             None => match files.iter().rev().find(|e| e.outcome == Outcome::Rejected) {
                 Some(e) => (State::Rejected, Some(*e)),
-                None => (State::Missing, None),
+                None => match undated {
+                    Some(e) if year.is_some() => (State::YearUnknown, Some(e)),
+                    _ => (State::Missing, None),
+                },
             },
         };
         rows.push(Row {
@@ -154,7 +173,12 @@ pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Resul
             received: shown.map(last_received),
             actions: current.map(|e| e.actions),
             warnings: current.map(|e| e.counts.warnings),
-            files: files.iter().map(|e| file_state(e)).collect(),
+            files: files
+                .iter()
+                .copied()
+                .chain(undated.filter(|_| state == State::YearUnknown))
+                .map(file_state)
+                .collect(),
         });
     }
     rows.sort_by(|a, b| {

@@ -418,15 +418,7 @@ fn cases() -> Vec<Case> {
         case(
             "a formula without its computed value",
             "f.xlsx",
-            raw_xlsx(
-                &format!(
-                    r#"<row r="1">{}{}</row><row r="2">{}<c r="B2"><f>CONCAT("a","b")</f></c></row>"#,
-                    raw_cell("A1", "Action ID"),
-                    raw_cell("B1", "Title"),
-                    raw_cell("A2", "A1"),
-                ),
-                &[],
-            ),
+            formula_without_value(),
             "formula-no-value",
             "Actions!B2",
         ),
@@ -664,7 +656,7 @@ fn lists_split_where_people_mean_and_names_are_read_in_any_language() {
         .set(
             "Actions",
             "K4",
-            s("Royaume-Uni; Reino Unido; Estados Unidos; Afrique; Caribe; Кения"),
+            s("Royaume-Uni; Reino Unido; Estados Unidos; Afrique; Caribe; Кения; Corée, République de"),
         )
         .set("Actions", "S3", s("Ministry of Health, Kenya; ITU"))
         .set("Actions", "S4", s("UNESCO, ITU"));
@@ -690,7 +682,7 @@ fn lists_split_where_people_mean_and_names_are_read_in_any_language() {
     assert_eq!(a[0].list("countries"), ["KOR", "TZA"]);
     assert_eq!(
         a[1].list("countries"),
-        ["GBR", "USA", "Africa", "Caribbean", "KEN"],
+        ["GBR", "USA", "Africa", "Caribbean", "KEN", "KOR"],
         "the United Kingdom twice is one"
     );
     assert_eq!(a[0].list("partners"), ["Ministry of Health, Kenya", "ITU"]);
@@ -795,5 +787,45 @@ fn a_missing_sheet_is_named_in_english_first() {
     assert_eq!(
         f.expected.as_ref().map(|m| m.render("en")).as_deref(),
         Some("a sheet named Actions, Acciones, الإجراءات, 行动 or Действия")
+    );
+}
+
+/// An Actions sheet whose Title cell B2 holds a formula and no stored value,
+/// as programs write them.
+fn formula_without_value() -> Vec<u8> {
+    raw_xlsx(
+        &format!(
+            r#"<row r="1">{}{}</row><row r="2">{}<c r="B2"><f>CONCAT("a","b")</f></c></row>"#,
+            raw_cell("A1", "Action ID"),
+            raw_cell("B1", "Title"),
+            raw_cell("A2", "A1"),
+        ),
+        &[],
+    )
+}
+
+/// A required cell whose formula has no stored value is one finding, which
+/// says why the cell reads as empty, not also "fill in the cell".
+#[test]
+fn a_formula_without_its_value_in_a_required_cell_is_said_once() {
+    let dir = tempdir();
+    let path = write(dir.path(), "f.xlsx", &formula_without_value());
+    let report = check(&path);
+    let at_b2: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| place_of(f) == "Actions!B2")
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(at_b2, ["formula-no-value"], "{:?}", report.findings);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "formula-no-value")
+        .unwrap();
+    assert_eq!(
+        f.place.column.as_deref(),
+        Some("Title"),
+        "said under its column"
     );
 }

@@ -484,3 +484,84 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_file_whose_year_is_unknown_is_never_said_to_be_missing_and_can_be_attributed() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    // Saved outside any year folder: the cut-short file says nothing, its name says ESCAP.
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(examples().join("escap.xlsx"), inbox.join("escap.xlsx")).unwrap();
+    ingest(&store, &[&inbox, &examples().join("oif.xlsx")]);
+
+    let st = status(&store);
+    let escap = row(&st, "ESCAP");
+    assert_eq!(escap["state"], "year-unknown", "{escap}");
+    assert_eq!(escap["files"][0]["year"], Value::Null);
+    assert_eq!(st["unattributed"][0]["organization"], "ESCAP");
+    let text = succeed(cstd().args(["status", "--store"]).arg(&store)).stdout;
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains("1 sent a file whose reporting year is unknown")
+            && text.contains("ESCAP (from its file name or folder); reporting year unknown"),
+        "{text}"
+    );
+
+    // The report counts ESCAP among those that replied, as the ledger does,
+    // and says so to its author.
+    let out = dir.path().join("out");
+    let built = succeed(
+        cstd()
+            .args(["report", "--year", "2026", "--store"])
+            .arg(&store)
+            .arg("--output")
+            .arg(&out),
+    );
+    let stderr = String::from_utf8(built.stderr).unwrap();
+    assert!(stderr.contains("escap.xlsx from ESCAP"), "{stderr}");
+    let l = ledger(&store);
+    let senders: std::collections::BTreeSet<&str> = l["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["year"] == 2026 || e["year"].is_null())
+        .filter_map(|e| e["organization"].as_str())
+        .collect();
+    let by_type =
+        std::fs::read_to_string(out.join("2026/annex/organizations_by_type.csv")).unwrap();
+    let replied: usize = by_type
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').nth(1).unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(replied, senders.len(), "{by_type} vs {senders:?}");
+    let replies = std::fs::read_to_string(out.join("2026/annex/replies.csv")).unwrap();
+    assert!(
+        replies.contains("its reporting year is not known"),
+        "{replies}"
+    );
+
+    // The secretariat says which year: the file becomes ESCAP's rejected 2026 file.
+    let said = succeed(
+        cstd()
+            .args(["ingest", "--year", "2026", "--store"])
+            .arg(&store)
+            .arg(&inbox),
+    );
+    let said = String::from_utf8(said.stdout).unwrap();
+    assert!(
+        said.contains("1 file(s) received before now attributed"),
+        "{said}"
+    );
+    let st = status(&store);
+    assert_eq!(row(&st, "ESCAP")["state"], "rejected");
+    assert_eq!(
+        row(&st, "ESCAP")["files"][0]["attributed_by"],
+        "the secretariat"
+    );
+    assert!(st["unattributed"].as_array().unwrap().is_empty(), "{st}");
+    check_consistent(&store);
+    // Said again, nothing changes.
+    assert!(ingest(&store, &[&inbox]).contains("1 seen before"));
+}

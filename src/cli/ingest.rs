@@ -112,6 +112,12 @@ pub fn text(s: &Summary, store: &str) -> String {
         "  {accepted} accepted ({} with warnings), {} rejected, {} duplicates, {} superseded, {} seen before\n",
         s.accepted_with_warnings, s.rejected, s.duplicates, s.superseded, s.unchanged
     ));
+    if s.attributed > 0 {
+        out.push_str(&format!(
+            "  {} file(s) received before now attributed to an organization and year\n",
+            s.attributed
+        ));
+    }
     if s.back_in_force > 0 {
         out.push_str(&format!(
             "  {} earlier version(s) in force again: sent again after the later one\n",

@@ -28,23 +28,48 @@ fn day(t: &str) -> &str {
 
 pub fn text(s: &Status) -> String {
     let mut out = String::new();
-    let Some(year) = s.year else {
-        return "The store holds no submission with a reporting year yet.\n".into();
-    };
+    match s.year {
+        Some(year) => year_text(&mut out, s, year),
+        None => out.push_str("The store holds no submission with a reporting year yet.\n"),
+    }
+    if !s.unattributed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} file(s) received whose organization or reporting year is unknown; no year counts them until `cstd ingest --from ORG --year YEAR FILE` says whose they are:",
+            s.unattributed.len()
+        );
+        for f in &s.unattributed {
+            let _ = writeln!(out, "  {}", unattributed(f));
+        }
+    }
+    out
+}
+
+fn year_text(out: &mut String, s: &Status, year: i64) {
     let invited = s.rows.iter().filter(|r| r.invited).count();
     let of_invited =
         |pick: &dyn Fn(State) -> bool| s.rows.iter().filter(|r| r.invited && pick(r.state)).count();
     let replied = of_invited(&|st| st != State::Missing);
     let accepted = of_invited(&|st| matches!(st, State::Accepted | State::AcceptedWithWarnings));
+    let undated = of_invited(&|st| st == State::YearUnknown);
     let _ = writeln!(
         out,
-        "Reporting year {year}: {replied} of {invited} invited organizations replied; {accepted} have a submission accepted, {} await a corrected file, {} sent nothing.",
-        replied - accepted,
+        "Reporting year {year}: {replied} of {invited} invited organizations replied; {accepted} have a submission accepted, {} await a corrected file, {}{} sent nothing.",
+        replied - accepted - undated,
+        if undated > 0 {
+            format!("{undated} sent a file whose reporting year is unknown, ")
+        } else {
+            String::new()
+        },
         invited - replied
     );
+    let year_unknown = match s.count(State::YearUnknown) {
+        0 => String::new(),
+        n => format!(", {n} year unknown"),
+    };
     let _ = writeln!(
         out,
-        "  {} accepted, {} accepted with warnings, {} rejected, {} missing\n",
+        "  {} accepted, {} accepted with warnings, {} rejected{year_unknown}, {} missing\n",
         s.count(State::Accepted),
         s.count(State::AcceptedWithWarnings),
         s.count(State::Rejected),
@@ -91,28 +116,55 @@ pub fn text(s: &Status) -> String {
             files.join("; ")
         );
     }
-    if !s.unattributed.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nFiles that could not be attributed to an organization and year:"
-        );
-        for f in &s.unattributed {
-            let _ = writeln!(out, "  {}", file(f));
-        }
-    }
-    out
 }
 
 /// A file as the status lists it: its name, what became of it and why.
 fn file(f: &crate::status::FileState) -> String {
+    let mut said = outcome(f);
+    if f.year.is_none() {
+        said.push_str("; reporting year unknown: see below");
+    } else if let Some(by) = f.attributed_by {
+        said.push_str(&format!("; attributed by {by}"));
+    }
+    format!("{} ({said})", escape_control(&f.file))
+}
+
+/// What became of a file and why.
+fn outcome(f: &crate::status::FileState) -> String {
     let mut said = f.outcome.to_string();
     if !f.reasons.is_empty() {
         said.push_str(&format!(": {}", f.reasons.join(", ")));
     }
-    if let Some(by) = f.attributed_by {
-        said.push_str(&format!("; attributed by {by}"));
-    }
-    format!("{} ({said})", escape_control(&f.file))
+    said
+}
+
+/// A file whose organization or year is unknown: what is known of it.
+fn unattributed(f: &crate::status::FileState) -> String {
+    let from = match f.attributed_by {
+        Some(by) => format!(" (from {by})"),
+        None => String::new(),
+    };
+    let who = match &f.organization {
+        Some(o) => format!("{}{from}", escape_control(o)),
+        None => "organization unknown".into(),
+    };
+    let year = match f.year {
+        Some(y) => format!(
+            "reporting year {y}{}",
+            if f.organization.is_some() {
+                String::new()
+            } else {
+                from
+            }
+        ),
+        None => "reporting year unknown".into(),
+    };
+    format!(
+        "{} ({}), received {}: {who}; {year}",
+        escape_control(&f.file),
+        outcome(f),
+        day(&f.received)
+    )
 }
 
 fn csv(s: &Status) -> anyhow::Result<String> {

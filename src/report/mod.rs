@@ -235,6 +235,7 @@ pub fn prepare(
         ));
     }
     warnings.extend(numeral_openings(&document));
+    warnings.extend(data.unattributed.iter().cloned());
     let labels = built.labels;
     Ok(Prepared {
         fonts: font_set(template_dir)?,

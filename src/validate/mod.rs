@@ -1473,6 +1473,29 @@ pub fn report(
         };
     };
     let (sub, more) = validate(&wb, schema, ctx);
+    // A cell empty because its formula has no stored value is said once, as
+    // such, under its column's title.
+    let no_value: std::collections::HashMap<(Option<String>, Option<String>), usize> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.code == "formula-no-value")
+        .map(|(i, f)| ((f.place.sheet.clone(), f.place.cell.clone()), i))
+        .collect();
+    let mut more = more;
+    if !no_value.is_empty() {
+        more.retain(|f| {
+            let at = (f.place.sheet.clone(), f.place.cell.clone());
+            match no_value.get(&at) {
+                Some(&i) if f.code == "required-missing" => {
+                    if findings[i].place.column.is_none() {
+                        findings[i].place.column = f.place.column.clone();
+                    }
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
     findings.extend(more);
     FileReport {
         file,

@@ -464,6 +464,7 @@ pub fn replies(y: &Year) -> DataBlock {
                 "Compiled"
             }
             crate::status::State::Rejected => "Received; a corrected file is awaited",
+            crate::status::State::YearUnknown => "Received; its reporting year is not known",
             crate::status::State::Missing => continue,
         };
         // With the short name annex III and the text use, where it differs.

@@ -177,6 +177,10 @@ pub struct ReportData {
     pub pending: Vec<Pending>,
     /// Invited organizations that sent nothing.
     pub not_reporting: Vec<String>,
+    /// Files received whose organization or reporting year is unknown, in
+    /// words, for the author: the report cannot count them.
+    #[serde(skip)]
+    pub unattributed: Vec<String>,
     /// Organizations compiled without being invited.
     pub uninvited: Vec<String>,
     /// Files received for the year.
@@ -438,10 +442,14 @@ pub fn compute(generation: &Generation, year: i64) -> crate::store::Result<Repor
         .count();
     let mut pending: Vec<Pending> = rows
         .iter()
-        .filter(|r| r.state == State::Rejected)
+        .filter(|r| matches!(r.state, State::Rejected | State::YearUnknown))
         .map(|r| Pending {
             org: r.organization.clone(),
-            state: "a corrected file is awaited".into(),
+            state: if r.state == State::Rejected {
+                "a corrected file is awaited".into()
+            } else {
+                "a file was received whose reporting year is not known".into()
+            },
         })
         .collect();
     let name_key = |id: &str| {
@@ -549,6 +557,24 @@ pub fn compute(generation: &Generation, year: i64) -> crate::store::Result<Repor
         compiled_invited,
         pending,
         not_reporting,
+        unattributed: y
+            .status
+            .unattributed
+            .iter()
+            .map(|f| {
+                let who = f.organization.as_deref().unwrap_or("an unknown organization");
+                let year = f.year.map_or("an unknown reporting year".to_string(), |y| y.to_string());
+                format!(
+                    "{} from {who} for {year} cannot be counted until `cstd ingest --from ORG --year YEAR` says whose it is; {}",
+                    f.file,
+                    if f.organization.is_some() {
+                        "the report names its organization among those whose files could not yet be compiled"
+                    } else {
+                        "the report does not count it"
+                    }
+                )
+            })
+            .collect(),
         uninvited,
         files: y.files,
         actions: y.actions.len(),
