@@ -24,7 +24,7 @@ use crate::read::Limits;
 use crate::register::{Recognized, Register};
 use crate::schema::Schema;
 use crate::store::{
-    Attribution, Entry, Generation, Kept, Ledger, NewGeneration, Outcome, Store, sha256,
+    Attribution, Channel, Entry, Generation, Kept, Ledger, NewGeneration, Outcome, Store, sha256,
 };
 use crate::tables::{Data, Table, Texts};
 use crate::validate::{Context, FileReport};
@@ -50,6 +50,8 @@ pub struct Options {
     pub year: Option<i64>,
     /// The most an ingest reads at once, all files together.
     pub max_total_bytes: u64,
+    /// How the files reached the secretariat.
+    pub channel: Channel,
 }
 
 impl Options {
@@ -65,6 +67,7 @@ impl Options {
             from: None,
             year: None,
             max_total_bytes: 4 * 1024 * 1024 * 1024,
+            channel: Channel::Files,
         }
     }
 }
@@ -180,6 +183,47 @@ pub fn ingest(
             max: opts.max_total_bytes,
         });
     }
+    let receipts = found
+        .files
+        .into_iter()
+        .map(|input| Receipt {
+            input,
+            name: None,
+            received: opts.received.clone(),
+        })
+        .collect();
+    let mut summary = ingest_receipts(receipts, opts, progress, waiting)?;
+    summary.skipped = found.skipped;
+    summary.unreadable.extend(found.unreadable);
+    Ok(summary)
+}
+
+/// Ingests one file received (through the page), recorded under `name`,
+/// exactly as `cstd ingest` would.
+pub fn ingest_received(
+    path: &Path,
+    name: &str,
+    opts: &Options,
+    waiting: impl FnMut(&str),
+) -> Result<Summary> {
+    let receipt = Receipt {
+        input: Input {
+            path: path.to_path_buf(),
+            kind: Kind::File,
+        },
+        name: Some(name.to_string()),
+        received: opts.received.clone(),
+    };
+    ingest_receipts(vec![receipt], opts, &Silent, waiting)
+}
+
+/// Ingests receipts under the store's lock, matched against the register.
+fn ingest_receipts(
+    receipts: Vec<Receipt>,
+    opts: &Options,
+    progress: &dyn Progress,
+    waiting: impl FnMut(&str),
+) -> Result<Summary> {
     let store = Store::new(&opts.store);
     let _lock = store.lock(opts.wait, waiting)?;
     let previous = store.current()?;
@@ -194,10 +238,22 @@ pub fn ingest(
         }
         .into());
     }
-    let (register, register_said) = match (&opts.register, &previous) {
+    let (register, register_said) = choose_register(opts.register.as_deref(), previous.as_ref())?;
+    let mut summary = ingest_locked(&store, previous, receipts, &register, opts, progress)?;
+    summary.register = register_said;
+    Ok(summary)
+}
+
+/// The register files are matched against, and how to say which: the one
+/// named, else the one the store last used, else the built-in one.
+pub fn choose_register(
+    named: Option<&Path>,
+    previous: Option<&Generation>,
+) -> Result<(Register, String)> {
+    Ok(match (named, previous) {
         (Some(path), _) => {
             let r = Register::load(path).map_err(|e| Error::Register {
-                path: path.clone(),
+                path: path.to_path_buf(),
                 detail: format!("{e:#}"),
             })?;
             let said = format!(
@@ -223,21 +279,7 @@ pub fn ingest(
             );
             (r, said)
         }
-    };
-    let receipts = found
-        .files
-        .into_iter()
-        .map(|input| Receipt {
-            input,
-            name: None,
-            received: opts.received.clone(),
-        })
-        .collect();
-    let mut summary = ingest_locked(&store, previous, receipts, &register, opts, progress)?;
-    summary.register = register_said;
-    summary.skipped = found.skipped;
-    summary.unreadable.extend(found.unreadable);
-    Ok(summary)
+    })
 }
 
 /// One file to ingest, with what is known of it besides its bytes.
@@ -354,6 +396,7 @@ pub(crate) fn ingest_locked(
             organization_name: name,
             registered: matches!(recognized, Some(Recognized::Known(_))),
             attributed_by: by,
+            channel: opts.channel,
             year,
             outcome: Outcome::Rejected,
             duplicate_of: None,

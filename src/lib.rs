@@ -6,8 +6,10 @@
 //! [`findings`], [`ingest`] them into the [`store`] ([`normalize`]d into
 //! [`tables`], organizations matched to the [`register`]), follow the year
 //! ([`status`]) and [`export`] it. Around them: the blank [`template`], the
-//! [`annotate`]d copy, the schema's documentation ([`docs`]). The command line
-//! lives in [`cli`].
+//! [`annotate`]d copy, the schema's documentation ([`docs`]), the web page
+//! ([`serve`]) through which organizations check files and send them with
+//! their secret links ([`invite`]), into the store's [`inbox`]. The command
+//! line lives in [`cli`].
 
 // Findings travel as the error of the reader's cold paths; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -20,8 +22,10 @@ pub mod docs;
 pub mod durable;
 pub mod export;
 pub mod findings;
+pub mod inbox;
 pub mod ingest;
 pub mod inputs;
+pub mod invite;
 pub mod messages;
 pub mod normalize;
 pub mod ooxml;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::store::{Attribution, Generation, Outcome};
+use crate::store::{Attribution, Channel, Generation, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -48,11 +48,15 @@ pub struct Row {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileState {
     pub file: String,
+    pub sha256: String,
     pub outcome: &'static str,
     /// When the secretariat received it.
     pub received: String,
     /// When it was ingested.
     pub ingested: String,
+    /// How it reached the secretariat.
+    #[serde(skip_serializing_if = "Channel::is_files")]
+    pub channel: Channel,
     /// Whose file it is, when known.
     pub organization: Option<String>,
     /// For which reporting year, when known.
@@ -87,6 +91,8 @@ pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Resul
     let register = generation.register(year)?;
     let file_state = |e: &crate::store::Entry| FileState {
         file: e.file.clone(),
+        sha256: e.sha256.clone(),
+        channel: e.channel,
         outcome: e.outcome.as_str(),
         received: e.received.clone(),
         ingested: e.ingested.clone(),

@@ -124,6 +124,23 @@ impl Outcome {
     }
 }
 
+/// How a file reached the secretariat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Channel {
+    /// A file or folder given to `cstd ingest`.
+    #[default]
+    Files,
+    /// Sent by its organization through its link on `cstd serve`'s page.
+    Page,
+}
+
+impl Channel {
+    pub fn is_files(&self) -> bool {
+        *self == Channel::Files
+    }
+}
+
 /// How a file's organization and year were known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -161,6 +178,9 @@ pub struct Entry {
     pub registered: bool,
     #[serde(default)]
     pub attributed_by: Attribution,
+    /// How it reached the secretariat.
+    #[serde(default, skip_serializing_if = "Channel::is_files")]
+    pub channel: Channel,
     pub year: Option<i64>,
     pub outcome: Outcome,
     pub duplicate_of: Option<String>,
@@ -890,6 +910,7 @@ mod tests {
             organization_name: None,
             registered: true,
             attributed_by: Attribution::Content,
+            channel: Channel::Files,
             year: Some(2026),
             outcome,
             duplicate_of: None,

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use serde_json::{Value, json};
 
 use crate::common::{Book, s, tempdir, write};
-use crate::serve::{Server, request};
+use crate::serve::{SECRETARIAT, Server, invite, path_of, request};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -72,8 +72,12 @@ struct Browser<'a> {
 
 impl<'a> Browser<'a> {
     fn open(driver: &'a Driver, width: u32, lang: &str) -> Browser<'a> {
+        // A profile of its own: tests run side by side, and Chromium will not
+        // share one.
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let profile =
-            std::env::temp_dir().join(format!("cstd-chromium-{}-{width}", std::process::id()));
+            std::env::temp_dir().join(format!("cstd-chromium-{}-{width}-{n}", std::process::id()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -287,5 +291,114 @@ fn a_person_checks_a_file_in_the_browser_in_english_and_french() {
         b.click("a.button.secondary");
         let text = b.text_with("Fichier de la contribution");
         assert!(text.contains("Fichier de la contribution"), "{text}");
+    }
+}
+
+#[test]
+fn an_organization_sends_with_its_link_and_the_secretariat_signs_in() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    let out = dir.path().join("out");
+    let links = invite(&store, &out, 2026);
+    let link = |links: &[(String, String)], org: &str| {
+        path_of(&links.iter().find(|(o, _)| o == org).unwrap().1).to_string()
+    };
+    let server = Server::on_store(dir.path(), &store, &out);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let valid_bytes = Book::valid().xlsx();
+    let valid = write(dir.path(), "itu-2026.xlsx", &valid_bytes);
+    let broken = write(
+        dir.path(),
+        "who-2026.xlsx",
+        &Book::valid()
+            .set("Organization", "B4", s("WHO"))
+            .set("Organization", "B3", s("World Health Organization"))
+            .set("Actions", "E3", s("policy dialog"))
+            .xlsx(),
+    );
+    let driver = Driver::start();
+
+    // ITU sends a valid file and reads its receipt.
+    let b = Browser::open(&driver, 1280, "en-US");
+    b.go(&format!("{base}{}", link(&links, "ITU")));
+    let text = b.text_with("Send ITU's report for 2026");
+    assert!(text.contains("no report of yours for 2026 yet"), "{text}");
+    b.screenshot("send-en-wide");
+    b.type_into("input[type=file]", valid.to_str().unwrap());
+    b.click("button[type=submit]");
+    let text = b.text_with("Receipt");
+    assert!(
+        text.contains("accepted: it is your report for 2026"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&cstd::durable::sha256(&valid_bytes)),
+        "{text}"
+    );
+    b.screenshot("receipt-en-wide");
+
+    // A wrong link is refused.
+    b.go(&format!("{base}/send/0123456789abcdef0123456789abcdef"));
+    let text = b.text_with("not in force");
+    assert!(text.contains("This link is not in force"), "{text}");
+    // So is ITU's link once a new one replaces it.
+    let old = link(&links, "ITU");
+    let made = crate::common::cstd()
+        .args(["invite", "--year", "2026", "--only", "ITU", "--store"])
+        .arg(&store)
+        .arg("--output")
+        .arg(dir.path().join("again"))
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    b.go(&format!("{base}{old}"));
+    let text = b.text_with("not in force");
+    assert!(text.contains("This link is not in force"), "{text}");
+    drop(b);
+
+    // WHO, in French on a narrow screen, sends a file with errors, then
+    // asks for it to be kept as it is.
+    let b = Browser::open(&driver, 390, "fr-FR");
+    b.go(&format!("{base}{}", link(&links, "WHO")));
+    let text = b.text_with("Envoyer le rapport 2026 de WHO");
+    assert!(text.contains("Envoyer le rapport 2026 de WHO"), "{text}");
+    b.screenshot("send-fr-narrow");
+    b.type_into("input[type=file]", broken.to_str().unwrap());
+    b.click("button[type=submit]");
+    let text = b.text_with("n'a pas été transmis");
+    assert!(
+        text.contains("Valeur absente de la liste des codes"),
+        "{text}"
+    );
+    b.screenshot("not-sent-fr-narrow");
+    b.click("form.keep button");
+    let text = b.text_with("Accusé de réception");
+    assert!(text.contains("conservé pour le secrétariat"), "{text}");
+    b.screenshot("receipt-fr-narrow");
+    drop(b);
+
+    // The secretariat signs in and sees both files, wide and narrow.
+    for (width, size) in [(1280, "wide"), (390, "narrow")] {
+        let b = Browser::open(&driver, width, "en-US");
+        b.go(&format!("{base}/secretariat"));
+        let text = b.text_with("Secretariat token");
+        assert!(text.contains("Secretariat token"), "{text}");
+        b.type_into("input[name=token]", "not-the-token-at-all");
+        b.click("button[type=submit]");
+        let text = b.text_with("not the secretariat's token");
+        assert!(
+            text.contains("This is not the secretariat's token"),
+            "{text}"
+        );
+        b.type_into("input[name=token]", SECRETARIAT);
+        b.click("button[type=submit]");
+        let text = b.text_with("Reporting year 2026");
+        assert!(
+            text.contains("itu-2026.xlsx (accepted; sent through the page)"),
+            "{text}"
+        );
+        assert!(text.contains("who-2026.xlsx (rejected"), "{text}");
+        b.screenshot(&format!("secretariat-{size}"));
+        drop(b);
     }
 }

@@ -14,6 +14,25 @@ pub struct Server {
 }
 
 impl Server {
+    /// A server on a store, building reports into `out`, its secretariat's
+    /// token [`SECRETARIAT`].
+    pub fn on_store(
+        dir: &std::path::Path,
+        store: &std::path::Path,
+        out: &std::path::Path,
+    ) -> Server {
+        let token_file = dir.join("token");
+        std::fs::write(&token_file, format!("{SECRETARIAT}\n")).unwrap();
+        Server::start(&[
+            "--store",
+            store.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--secretariat-token-file",
+            token_file.to_str().unwrap(),
+        ])
+    }
+
     pub fn start(args: &[&str]) -> Server {
         let mut child = cstd()
             .args(["serve", "--addr", "127.0.0.1:0"])
@@ -353,5 +372,282 @@ fn checks_beyond_the_limit_are_asked_to_retry() {
         r.text().contains("réessayez dans 5 secondes"),
         "{}",
         r.text()
+    );
+}
+
+/// The links `cstd invite` wrote, by organization.
+pub fn invite(store: &std::path::Path, out: &std::path::Path, year: i64) -> Vec<(String, String)> {
+    let made = cstd()
+        .args(["invite", "--year", &year.to_string(), "--store"])
+        .arg(store)
+        .arg("--output")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let file = out.join(format!("invites-{year}.csv"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the links are readable by their owner only"
+        );
+    }
+    csv::Reader::from_path(&file)
+        .unwrap()
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[3].to_string())
+        })
+        .collect()
+}
+
+/// The path of a link: `/send/...`.
+pub fn path_of(link: &str) -> &str {
+    &link[link.find("/send/").unwrap()..]
+}
+
+fn ledger_entries(store: &std::path::Path) -> Vec<serde_json::Value> {
+    let g = cstd::store::Store::new(store).require_current().unwrap();
+    let l = g.ledger().unwrap();
+    serde_json::to_value(&l.entries)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+pub const SECRETARIAT: &str = "a-secretariat-token-for-tests-0123";
+
+#[test]
+fn an_organization_sends_through_its_link_and_the_secretariat_follows() {
+    let dir = crate::common::tempdir();
+    let store = dir.path().join("store");
+    let out = dir.path().join("out");
+    let links = invite(&store, &out, 2026);
+    let link = |org: &str| path_of(&links.iter().find(|(o, _)| o == org).unwrap().1).to_string();
+    let kept = std::fs::read_to_string(store.join("invites.json")).unwrap();
+    assert!(!kept.contains(&link("ITU")[6..]), "only hashes are kept");
+    let server = Server::on_store(dir.path(), &store, &out);
+    let p = server.port;
+
+    // The page says whose link it is and what the secretariat holds.
+    let page = request(p, "GET", &link("ITU"), &[], b"").text();
+    assert!(page.contains("Send ITU&#x27;s report for 2026"), "{page}");
+    assert!(page.contains("no report of yours for 2026 yet"), "{page}");
+
+    // A valid file goes in at once: the receipt names it by its SHA-256,
+    // recomputed here from the file itself.
+    let itu = example("itu.xlsx");
+    let sha = cstd::durable::sha256(&itu);
+    let receipt = upload(p, &link("ITU"), "itu.xlsx", &itu, &[]);
+    assert_eq!(receipt.status, 200);
+    let r = receipt.text();
+    assert!(
+        r.contains(&sha) && r.contains("accepted: it is your report for 2026"),
+        "{r}"
+    );
+    let entries = ledger_entries(&store);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["sha256"], sha.as_str());
+    assert_eq!(entries[0]["channel"], "page");
+    assert_eq!(entries[0]["organization"], "ITU");
+    assert_eq!(entries[0]["outcome"], "accepted");
+    let received = entries[0]["received"].as_str().unwrap();
+    assert!(
+        r.contains(&received.replace('T', " ").replace('Z', " UTC")),
+        "{r}"
+    );
+    // The page now says what is in force.
+    let page = request(p, "GET", &link("ITU"), &[], b"").text();
+    assert!(page.contains("The secretariat holds itu.xlsx"), "{page}");
+
+    // A file with errors is not sent on, but kept; confirmed, it goes in as rejected.
+    let who = example("who.xlsx");
+    let r = upload(
+        p,
+        &format!("{}?lang=fr", link("WHO")),
+        "who.xlsx",
+        &who,
+        &[],
+    )
+    .text();
+    assert!(r.contains("n&#x27;a pas été transmis"), "{r}");
+    assert_eq!(
+        ledger_entries(&store).len(),
+        1,
+        "not ingested without a word"
+    );
+    let keep = r
+        .split("name=\"keep\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    assert!(
+        store.join("inbox/2026/WHO").join(&keep).is_file(),
+        "kept in the inbox"
+    );
+    let boundary = "----cstd-keep";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"keep\"\r\n\r\n{keep}\r\n--{boundary}--\r\n"
+    );
+    let kind = format!("multipart/form-data; boundary={boundary}");
+    let r = request(
+        p,
+        "POST",
+        &link("WHO"),
+        &[("Content-Type", &kind)],
+        body.as_bytes(),
+    )
+    .text();
+    assert!(
+        r.contains("kept for the secretariat with its findings"),
+        "{r}"
+    );
+    let entries = ledger_entries(&store);
+    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        (
+            entries[1]["organization"].as_str(),
+            entries[1]["outcome"].as_str()
+        ),
+        (Some("WHO"), Some("rejected"))
+    );
+    // Another organization's link cannot send WHO's file in.
+    let r = request(
+        p,
+        "POST",
+        &link("ITU"),
+        &[("Content-Type", &kind)],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 404);
+
+    // A report for another organization is not sent on through this link.
+    let r = upload(p, &link("UNESCO"), "oif.xlsx", &example("oif.xlsx"), &[]).text();
+    assert!(
+        r.contains("This file reports for OIF, but this link is UNESCO"),
+        "{r}"
+    );
+    assert_eq!(ledger_entries(&store).len(), 2);
+
+    // A wrong link, and a link replaced by a newer one, are refused.
+    let wrong = request(p, "GET", "/send/0123456789abcdef0123456789abcdef", &[], b"");
+    assert_eq!(wrong.status, 404);
+    assert!(wrong.text().contains("This link is not in force"));
+    let old = link("ITU");
+    let again = invite(&store, &out, 2026);
+    assert_eq!(
+        request(p, "GET", &old, &[], b"").status,
+        404,
+        "a replaced link stops working"
+    );
+    let new = path_of(&again.iter().find(|(o, _)| o == "ITU").unwrap().1).to_string();
+    assert_eq!(request(p, "GET", &new, &[], b"").status, 200);
+
+    // The secretariat: closed without the token, open with it.
+    let login = request(p, "GET", "/secretariat", &[], b"").text();
+    assert!(login.contains("Secretariat token"), "{login}");
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let bad = request(
+        p,
+        "POST",
+        "/secretariat/login",
+        &form,
+        b"token=not-the-token-at-all",
+    );
+    assert_eq!(bad.status, 403);
+    assert!(bad.header("set-cookie").is_none());
+    let good = request(
+        p,
+        "POST",
+        "/secretariat/login",
+        &form,
+        format!("token={SECRETARIAT}").as_bytes(),
+    );
+    assert_eq!(good.status, 303);
+    let cookie = good.header("set-cookie").unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_string();
+    let signed = [("Cookie", session.as_str())];
+    let status = request(p, "GET", "/secretariat", &signed, b"").text();
+    assert!(status.contains("Reporting year 2026"), "{status}");
+    assert!(
+        status.contains("itu.xlsx (accepted; sent through the page)"),
+        "{status}"
+    );
+    assert!(status.contains("who.xlsx (rejected"), "{status}");
+    assert!(
+        status.contains("oif.xlsx"),
+        "the file not sent on is listed: {status}"
+    );
+    // Findings of a file, as the store keeps them.
+    let who_sha = cstd::durable::sha256(&who);
+    let f = request(
+        p,
+        "GET",
+        &format!("/secretariat/findings/{who_sha}"),
+        &signed,
+        b"",
+    )
+    .text();
+    assert!(f.contains("date-ambiguous"), "{f}");
+    // The report: rebuilt by the button, then downloaded.
+    assert_eq!(
+        request(p, "GET", "/secretariat/files/2026/report.pdf", &signed, b"").status,
+        404
+    );
+    let rebuilt = request(
+        p,
+        "POST",
+        "/secretariat/rebuild",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", session.as_str()),
+        ],
+        b"year=2026",
+    );
+    assert_eq!(rebuilt.status, 303, "{}", rebuilt.text());
+    let pdf = request(p, "GET", "/secretariat/files/2026/report.pdf", &signed, b"");
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF"));
+    // Nothing of it without the session.
+    assert_eq!(
+        request(p, "GET", "/secretariat/files/2026/report.pdf", &[], b"").status,
+        303
+    );
+    assert_eq!(
+        request(
+            p,
+            "GET",
+            &format!("/secretariat/findings/{who_sha}"),
+            &[],
+            b""
+        )
+        .status,
+        303
+    );
+    // The store is sound after all of it.
+    let checked = cstd()
+        .args(["check", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
     );
 }

@@ -57,10 +57,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Set up a working folder: settings, register, submissions folder and report template.
     Init(InitArgs),
-    /// Serve the web page on which organizations check a submission.
+    /// Issue each organization a secret link for sending its submission on the page.
+    ///
+    /// Writes the links to `<output>/invites-<year>.csv`, readable by its
+    /// owner only; the store keeps only a hash of each. Issuing a link again
+    /// replaces the one before, which stops working.
+    Invite(InviteArgs),
+    /// Serve the web page on which organizations check and send a submission.
     ///
     /// Each uploaded file is read by `cstd validate` in a child process under
-    /// memory, time and output limits; nothing uploaded is kept.
+    /// memory, time and output limits. A file checked on the public page is
+    /// not kept; a file sent through an organization's link (`cstd invite`) is
+    /// kept and ingested. The secretariat's pages (`/secretariat`) open with
+    /// the token in CSTD_SECRETARIAT_TOKEN or in the file given by
+    /// `--secretariat-token-file`.
     Serve(ServeArgs),
 }
 
@@ -126,6 +136,36 @@ pub struct ServeArgs {
     /// Checks one client may ask for in a minute.
     #[arg(long, value_name = "N", default_value_t = 60)]
     pub per_minute: u32,
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// Where the reports are built [default: the `output` of cstd.toml, else output].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// A file holding the secretariat's token (else CSTD_SECRETARIAT_TOKEN);
+    /// without one, the secretariat's pages stay closed.
+    #[arg(long, value_name = "FILE")]
+    pub secretariat_token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The reporting year the links are for.
+    #[arg(long, value_name = "YEAR")]
+    pub year: i64,
+    /// Only these organizations (repeat the flag); default: every one of the register.
+    #[arg(long, value_name = "ORG")]
+    pub only: Vec<String>,
+    /// The address organizations reach the page at, which begins each link.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    #[command(flatten)]
+    pub store: StoreArg,
+    /// The register of invited organizations [default: the store's, else cstd.toml's, else the built-in one].
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<PathBuf>,
+    /// Where to write `invites-<year>.csv` [default: the `output` of cstd.toml, else output].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

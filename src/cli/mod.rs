@@ -11,6 +11,7 @@ mod explain;
 mod export;
 mod ingest;
 mod init;
+mod invite;
 mod report;
 mod run;
 mod schema;
@@ -53,7 +54,8 @@ pub fn main() -> ExitCode {
             Command::Run(a) => run::run(a, &config),
             Command::Check(a) => check::run(a, &config),
             Command::Init(a) => init::run(a),
-            Command::Serve(a) => serve::run(a),
+            Command::Invite(a) => invite::run(a, &config),
+            Command::Serve(a) => serve::run(a, &config),
         });
     match result {
         Ok(code) => ExitCode::from(code),

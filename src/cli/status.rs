@@ -10,10 +10,26 @@ use crate::store::Store;
 use crate::text::escape_control;
 
 pub fn run(args: StatusArgs, config: &Config) -> anyhow::Result<u8> {
-    let generation = Store::new(&config.store(args.store.store.as_deref())).require_current()?;
+    let store = config.store(args.store.store.as_deref());
+    let generation = Store::new(&store).require_current()?;
     let s = status(&generation, args.year)?;
     let out = match args.format {
-        StatusFormat::Text => text(&s),
+        StatusFormat::Text => {
+            let mut out = text(&s);
+            let held = crate::inbox::held(&store, &generation.ledger()?);
+            if !held.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\n{} file(s) sent through the page and not sent on (errors not confirmed, a file the check could not read, a report for another organization), kept in {}:",
+                    held.len(),
+                    escape_control(&store.join("inbox").display().to_string())
+                );
+                for h in &held {
+                    let _ = writeln!(out, "  {}", escape_control(h));
+                }
+            }
+            out
+        }
         StatusFormat::Json => format!("{}\n", serde_json::to_string_pretty(&s)?),
         StatusFormat::Csv => csv(&s)?,
     };
@@ -121,6 +137,9 @@ fn year_text(out: &mut String, s: &Status, year: i64) {
 /// A file as the status lists it: its name, what became of it and why.
 fn file(f: &crate::status::FileState) -> String {
     let mut said = outcome(f);
+    if f.channel == crate::store::Channel::Page {
+        said.push_str("; sent through the page");
+    }
     if f.year.is_none() {
         said.push_str("; reporting year unknown: see below");
     } else if let Some(by) = f.attributed_by {

@@ -5,9 +5,13 @@
 //! Routes: `GET /` (the form), `POST /check` (the findings page),
 //! `POST /api/validate` (the CLI's JSON), `GET /template` (the blank
 //! workbook), `GET /annotated/{token}` (the marked copy, kept a short while
-//! in memory), `GET /healthz`, and the page's stylesheet and script.
+//! in memory), `GET /healthz`, and the page's stylesheet and script; an
+//! organization's sending page `/send/{token}` ([`send`]); the secretariat's
+//! pages under `/secretariat` ([`secretariat`]).
 
 mod pages;
+mod secretariat;
+mod send;
 mod worker;
 
 use std::collections::HashMap;
@@ -37,6 +41,14 @@ pub struct Options {
     pub per_minute: u32,
     /// The program that checks a file (this one).
     pub checker: PathBuf,
+    /// The store files sent through a link go to.
+    pub store: PathBuf,
+    /// Where the reports are built.
+    pub output: PathBuf,
+    /// The report template folder; None: the built-in one.
+    pub template: Option<PathBuf>,
+    /// The secretariat's token; None: its pages stay closed.
+    pub secretariat: Option<String>,
 }
 
 /// Why the server cannot start.
@@ -65,6 +77,8 @@ struct Shared {
     clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     /// Annotated copies, oldest first.
     copies: Mutex<Vec<Copy>>,
+    /// The secretariat's sessions: id and when opened.
+    sessions: Mutex<Vec<(String, Instant)>>,
 }
 
 /// An annotated copy kept to be downloaded.
@@ -92,6 +106,7 @@ pub async fn run(options: Options) -> Result<(), Error> {
         options,
         clients: Mutex::new(HashMap::new()),
         copies: Mutex::new(Vec::new()),
+        sessions: Mutex::new(Vec::new()),
     });
     let app = Router::new()
         .route("/", get(form))
@@ -99,6 +114,16 @@ pub async fn run(options: Options) -> Result<(), Error> {
         .route("/api/validate", post(check_api))
         .route("/template", get(template))
         .route("/annotated/{token}", get(annotated))
+        .route("/send/{token}", get(send::page).post(send::send))
+        .route("/secretariat", get(secretariat::home))
+        .route("/secretariat/login", post(secretariat::login))
+        .route("/secretariat/logout", post(secretariat::logout))
+        .route("/secretariat/rebuild", post(secretariat::rebuild))
+        .route(
+            "/secretariat/files/{year}/{name}",
+            get(secretariat::download),
+        )
+        .route("/secretariat/findings/{sha}", get(secretariat::findings))
         .route("/healthz", get(|| async { "ok\n" }))
         .route(
             "/style.css",
@@ -174,6 +199,11 @@ async fn form(Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
     pages::html(StatusCode::OK, pages::form(lang))
 }
 
+/// A problem said as a page.
+fn problem_page(lang: &str, status: StatusCode, p: pages::Problem) -> Response {
+    problem_response(pages::html(status, pages::problem(lang, &p)), &p)
+}
+
 async fn not_found(Query(q): Query<LangQuery>, headers: HeaderMap) -> Response {
     let lang = language(q.lang.as_deref(), &headers);
     pages::html(
@@ -214,18 +244,13 @@ fn xlsx(name: &str, bytes: Vec<u8>) -> Response {
 async fn annotated(State(shared): State<Arc<Shared>>, Path(token): Path<String>) -> Response {
     let copies = shared.copies.lock().unwrap_or_else(|e| e.into_inner());
     // Compared in constant time: a token is the only key to a copy.
-    let found = copies
-        .iter()
-        .find(|c| same(c.token.as_bytes(), token.as_bytes()) && c.made.elapsed() < KEEP_FOR);
+    let found = copies.iter().find(|c| {
+        crate::text::same_bytes(c.token.as_bytes(), token.as_bytes()) && c.made.elapsed() < KEEP_FOR
+    });
     match found {
         Some(c) => xlsx(&c.name, c.bytes.clone()),
         None => StatusCode::NOT_FOUND.into_response(),
     }
-}
-
-/// Equal bytes, in a time that does not depend on where they differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// What a check request gave, before it is said as a page or as JSON.
@@ -244,26 +269,11 @@ async fn run_check(
     if !shared.allow(client) {
         return Outcome::Problem(StatusCode::TOO_MANY_REQUESTS, pages::Problem::TooMany);
     }
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                if field.name() != Some("file") {
-                    continue;
-                }
-                let name = field.file_name().unwrap_or("upload").to_string();
-                match field.bytes().await {
-                    Ok(b) => file = Some((name, b.to_vec())),
-                    Err(e) => {
-                        return Outcome::Problem(e.status(), upload_problem(shared, e.status()));
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return Outcome::Problem(e.status(), upload_problem(shared, e.status())),
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let file = match read_form(shared, &mut multipart).await {
+        Ok(f) => f.file,
+        Err((status, p)) => return Outcome::Problem(status, p),
+    };
+    let Some((name, bytes)) = file else {
         return Outcome::Problem(StatusCode::BAD_REQUEST, pages::Problem::NoFile);
     };
     let Ok(_permit) = shared.checks.try_acquire() else {
@@ -279,6 +289,40 @@ async fn run_check(
         }
         Err(_) => Outcome::Problem(StatusCode::UNPROCESSABLE_ENTITY, pages::Problem::Stopped),
     }
+}
+
+/// What a form sent: the file (`file`, its name and bytes, when not
+/// empty) and, on the sending page, the kept file to send as it is (`keep`).
+struct FormParts {
+    file: Option<(String, Vec<u8>)>,
+    keep: Option<String>,
+}
+
+async fn read_form(
+    shared: &Shared,
+    multipart: &mut Multipart,
+) -> Result<FormParts, (StatusCode, pages::Problem)> {
+    let mut parts = FormParts {
+        file: None,
+        keep: None,
+    };
+    let failed = |e: axum::extract::multipart::MultipartError| {
+        (e.status(), upload_problem(shared, e.status()))
+    };
+    while let Some(field) = multipart.next_field().await.map_err(failed)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                let bytes = field.bytes().await.map_err(failed)?;
+                if !bytes.is_empty() {
+                    parts.file = Some((name, bytes.to_vec()));
+                }
+            }
+            Some("keep") => parts.keep = field.text().await.ok(),
+            _ => {}
+        }
+    }
+    Ok(parts)
 }
 
 fn upload_problem(shared: &Shared, status: StatusCode) -> pages::Problem {

@@ -30,6 +30,10 @@ pub enum Problem {
     Stopped,
     Internal,
     NotFound,
+    /// A sending link not in force.
+    LinkUnknown,
+    /// A file sent that stopped the check: kept, not sent on.
+    KeptUnchecked,
 }
 
 /// The page's language: `?lang=`, else the browser's first of ours, else English.
@@ -100,6 +104,11 @@ fn environment() -> &'static Environment<'static> {
             ("form.html", include_str!("page/form.html")),
             ("result.html", include_str!("page/result.html")),
             ("problem.html", include_str!("page/problem.html")),
+            ("send.html", include_str!("page/send.html")),
+            ("upload.html", include_str!("page/upload.html")),
+            ("receipt.html", include_str!("page/receipt.html")),
+            ("login.html", include_str!("page/login.html")),
+            ("secretariat.html", include_str!("page/secretariat.html")),
         ] {
             env.add_template(name, text)
                 .expect("the bundled page templates are valid");
@@ -108,7 +117,7 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-fn render(name: &str, ctx: minijinja::Value) -> String {
+pub(super) fn render(name: &str, ctx: minijinja::Value) -> String {
     environment()
         .get_template(name)
         .and_then(|t| t.render(ctx))
@@ -124,6 +133,17 @@ fn escape(s: &str) -> String {
 
 /// The words every page uses, in `lang`.
 fn common(lang: &str, path: &str) -> minijinja::Value {
+    common_with(
+        lang,
+        path,
+        &format!("/check?lang={lang}"),
+        &format!("/?lang={lang}"),
+    )
+}
+
+/// The words every page uses, for a page whose form posts to `action` and
+/// whose home is `home` (an organization's link).
+fn common_with(lang: &str, path: &str, action: &str, home: &str) -> minijinja::Value {
     let switch: Vec<_> = LANGUAGES
         .iter()
         .map(|l| {
@@ -147,14 +167,32 @@ fn common(lang: &str, path: &str) -> minijinja::Value {
         languages => word("web-languages", lang),
         template => word("web-template", lang),
         template_href => format!("/template?lang={lang}"),
-        home_href => format!("/?lang={lang}"),
-        action => format!("/check?lang={lang}"),
+        home_href => home,
+        action => action,
         choose => word("web-choose", lang),
         formats => word("web-formats", lang),
         check => word("web-check", lang),
         checking => word("web-checking", lang),
         drop => word("web-drop", lang),
-        privacy => word("web-privacy", lang),
+        // A file sent through a link is kept; one only checked is not.
+        privacy => if path.starts_with("/send/") {
+            word("web-privacy-send", lang)
+        } else {
+            word("web-privacy", lang)
+        },
+    }
+}
+
+/// The words of a page in English alone, the secretariat's: no language
+/// switch, no note on privacy.
+pub fn plain(title: &str) -> minijinja::Value {
+    context! {
+        lang => "en",
+        switch => Vec::<minijinja::Value>::new(),
+        title => title,
+        home_href => "/secretariat",
+        template_href => "/template?lang=en",
+        template => word("web-template", "en"),
     }
 }
 
@@ -179,6 +217,8 @@ pub fn problem_text(lang: &str, p: &Problem) -> String {
         Problem::Stopped => word("web-stopped", lang),
         Problem::Internal => word("web-internal", lang),
         Problem::NotFound => word("web-not-found", lang),
+        Problem::LinkUnknown => word("web-link-unknown", lang),
+        Problem::KeptUnchecked => word("web-kept-unchecked", lang),
     }
 }
 
@@ -223,9 +263,29 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// On the findings page of a file sent through a link: why it was not sent
+/// on, and the form that sends the kept file as it is.
+#[derive(Serialize)]
+pub struct SendBox {
+    pub notice: String,
+    pub action: String,
+    /// The inbox name of the kept file, when it may be sent as it is.
+    pub keep: Option<String>,
+}
+
 /// The findings page of one check (`cstd validate --format json`, findings
 /// already in `lang`).
 pub fn result(lang: &str, report: &Value, annotated: Option<&str>) -> String {
+    result_with(lang, report, annotated, None)
+}
+
+/// The findings page, with what the sending page adds.
+pub fn result_with(
+    lang: &str,
+    report: &Value,
+    annotated: Option<&str>,
+    send: Option<SendBox>,
+) -> String {
     let file = &report["files"][0];
     let counts: Counts = serde_json::from_value(file["counts"].clone()).unwrap_or_default();
     let readable = file["readable"].as_bool().unwrap_or(false);
@@ -292,10 +352,17 @@ pub fn result(lang: &str, report: &Value, annotated: Option<&str>) -> String {
     }
     groups.sort_by_key(|(s, o, _)| (*s, *o));
     let groups: Vec<Group> = groups.into_iter().map(|(.., g)| g).collect();
+    let page = match &send {
+        Some(s) => {
+            let path = s.action.split('?').next().unwrap_or("/");
+            common_with(lang, path, &s.action, &s.action)
+        }
+        None => common(lang, "/"),
+    };
     render(
         "result.html",
         context! {
-            page => common(lang, "/"),
+            page => page,
             file => text(&file["file"]),
             understood => understood.map(|u| u.sentence(lang)),
             summary => format!(
@@ -309,6 +376,9 @@ pub fn result(lang: &str, report: &Value, annotated: Option<&str>) -> String {
             annotated => annotated.map(|t| format!("/annotated/{t}")),
             annotated_text => word("web-annotated", lang),
             again => word("web-again", lang),
+            send => send,
+            send_anyway => word("web-send-anyway", lang),
+            send_again => word("web-send-another", lang),
             words => context! {
                 place => word("web-place", lang),
                 column => word("web-column", lang),
@@ -318,6 +388,90 @@ pub fn result(lang: &str, report: &Value, annotated: Option<&str>) -> String {
                 suggestions => word("web-suggestions", lang),
                 nothing => word("web-nothing", lang),
             },
+        },
+    )
+}
+
+/// A day as the pages say it: `2026-11-30`.
+fn day(t: &str) -> &str {
+    t.get(..10).unwrap_or(t)
+}
+
+/// The sending page of an organization's link.
+pub fn send(
+    lang: &str,
+    token: &str,
+    invite: &crate::invite::Invite,
+    name: &str,
+    current: Option<&crate::store::Entry>,
+    notice: Option<String>,
+) -> String {
+    let held = match current {
+        Some(e) => msg!(
+            "web-in-force",
+            file = e.file.clone(),
+            received = day(&e.received).to_string(),
+            year = invite.year
+        )
+        .render(lang),
+        None => msg!("web-nothing-yet", year = invite.year).render(lang),
+    };
+    let here = format!("/send/{token}?lang={lang}");
+    let page = common_with(lang, &format!("/send/{token}"), &here, &here);
+    render(
+        "send.html",
+        context! {
+            page => page,
+            heading => msg!("web-send-title", org = invite.organization.clone(), year = invite.year).render(lang),
+            intro => msg!("web-send-intro", name = name.to_string()).render(lang),
+            held => held,
+            notice => notice,
+            send => word("web-send", lang),
+        },
+    )
+}
+
+/// The receipt of a file sent through a link.
+pub fn receipt(
+    lang: &str,
+    token: &str,
+    invite: &crate::invite::Invite,
+    entry: &crate::store::Entry,
+    current: Option<&crate::store::Entry>,
+) -> String {
+    use crate::store::Outcome;
+    let outcome = match entry.outcome {
+        Outcome::Accepted => msg!("web-outcome-accepted", year = invite.year).render(lang),
+        Outcome::Rejected => word("web-outcome-rejected", lang),
+        Outcome::Duplicate => word("web-outcome-duplicate", lang),
+        Outcome::Superseded => word("web-outcome-superseded", lang),
+    };
+    let home = format!("/send/{token}?lang={lang}");
+    let page = common_with(lang, &format!("/send/{token}"), &home, &home);
+    render(
+        "receipt.html",
+        context! {
+            page => page,
+            heading => word("web-receipt", lang),
+            failed => entry.outcome != Outcome::Accepted,
+            outcome => outcome.clone(),
+            rows => vec![
+                (word("web-receipt-file", lang), entry.file.clone(), true),
+                (word("web-receipt-sha", lang), entry.sha256.clone(), true),
+                (word("web-receipt-received", lang), entry.received.replace('T', " ").replace('Z', " UTC"), true),
+                (word("web-receipt-outcome", lang), outcome, false),
+                (
+                    msg!("web-receipt-in-force", year = invite.year).render(lang),
+                    current.map_or_else(
+                        || word("web-none", lang),
+                        |c| format!("{} ({}, SHA-256 {}…)", c.file, c.received, &c.sha256[..c.sha256.len().min(16)]),
+                    ),
+                    false,
+                ),
+            ],
+            keep => word("web-receipt-keep", lang),
+            again => word("web-send-another", lang),
+            again_href => home,
         },
     )
 }

@@ -19,12 +19,6 @@ const MEMORY: u64 = 1 << 30;
 /// Bytes the child may print, and write (the annotated copy).
 const OUTPUT: u64 = 64 << 20;
 
-/// Extensions the server keeps from the client's file name: the reader
-/// chooses by content and extension, and no other part of a name is used.
-const EXTENSIONS: &[&str] = &[
-    "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt", "json", "zip",
-];
-
 /// What the check gave.
 pub struct Checked {
     /// `cstd validate --format json`, with the client's file name in `file`.
@@ -52,7 +46,7 @@ pub async fn check(
     lang: &str,
 ) -> Result<Checked, Failure> {
     let dir = Scratch::new()?;
-    let upload = format!("upload.{}", extension(client_name));
+    let upload = format!("upload.{}", crate::inbox::extension(client_name));
     tokio::fs::write(dir.0.join(&upload), bytes).await?;
     let annotated = dir.0.join("annotated.xlsx");
     let mut command = tokio::process::Command::new(checker);
@@ -94,16 +88,6 @@ pub async fn check(
         _ => None,
     };
     Ok(Checked { report, annotated })
-}
-
-/// The extension a client's file name ends with, when it is one the
-/// reader knows; else `bin`.
-fn extension(name: &str) -> String {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    match ext {
-        Some(e) if EXTENSIONS.contains(&e.as_str()) => e,
-        _ => "bin".into(),
-    }
 }
 
 /// The child's limits: memory, CPU time, file size, no core dump.
@@ -149,16 +133,5 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_known_extensions_are_kept_from_a_name() {
-        assert_eq!(super::extension("Rapport ITU.XLSX"), "xlsx");
-        assert_eq!(super::extension("../../etc/passwd"), "bin");
-        assert_eq!(super::extension("a.json/../b"), "bin");
-        assert_eq!(super::extension("noext"), "bin");
     }
 }
