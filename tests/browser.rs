@@ -286,6 +286,17 @@ fn a_person_checks_a_file_in_the_browser_in_english_and_french() {
             "{text}"
         );
         assert!(b.source().contains("Télécharger votre classeur"));
+        // The row around the cell, the cell marked.
+        assert!(text.contains("Ligne 3 de Actions"), "{text}");
+        let marked = b.find(".rowview .cell.target");
+        let marked = b.call("GET", &format!("/element/{marked}/text"), &Value::Null);
+        assert!(
+            marked["value"]
+                .as_str()
+                .unwrap_or("")
+                .contains("policy dialog"),
+            "{marked}"
+        );
         b.screenshot(&format!("findings-fr-{size}"));
         // Back to the form, in French still.
         b.click("a.button.secondary");

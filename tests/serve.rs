@@ -266,6 +266,20 @@ fn a_broken_file_gives_a_page_of_findings_in_french_with_its_marked_copy() {
     );
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("Rapport &lt;OIF&gt;.xlsx"));
+    // The row around the cell: its neighbours as the workbook has them, the
+    // finding's cell marked, its value escaped there too.
+    let view = html
+        .split("aria-label=\"Ligne 3 de Actions")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no row view: {html}"));
+    let view = &view[..view.find("</div>").unwrap()];
+    let cells: Vec<&str> = view.split("<span class=\"col\">").skip(1).collect();
+    let letters: Vec<&str> = cells.iter().map(|c| &c[..c.find('<').unwrap()]).collect();
+    assert_eq!(letters, ["C", "D", "E", "F", "G"], "{view}");
+    assert!(
+        view.contains("cell target\"><span class=\"col\">E</span>&lt;script&gt;"),
+        "{view}"
+    );
     assert!(
         html.contains("ne peut pas être accepté en l&#x27;état"),
         "{html}"

@@ -111,6 +111,9 @@ pub struct ValidateArgs {
     /// Write a copy of the submission with each problem cell marked (one file only).
     #[arg(long, value_name = "OUT.xlsx")]
     pub annotate: Option<PathBuf>,
+    /// Write the cells around each finding's, as JSON (one file only; for the web page).
+    #[arg(long, value_name = "OUT.json", hide = true)]
+    pub rows: Option<PathBuf>,
     /// Language of the output: findings, help, summaries and the annotated copy.
     #[arg(long, value_enum, default_value = "en")]
     pub lang: Lang,

@@ -48,7 +48,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
         );
     }
     let lang = args.lang.code();
-    if args.annotate.is_some() && inputs.len() != 1 {
+    if (args.annotate.is_some() || args.rows.is_some()) && inputs.len() != 1 {
         bail!("{}", msg!("annotate-one", n = inputs.len()).render(lang));
     }
     let reports: Vec<FileReport> = inputs
@@ -71,11 +71,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
         }
     }
 
-    if let (Some(out), Some(input)) = (&args.annotate, inputs.first()) {
+    let wants_copy = args.annotate.is_some() || args.rows.is_some();
+    if let (true, Some(input)) = (wants_copy, inputs.first()) {
         let all = |_: &str| true;
         let read = crate::read::read_path(input, &limits, &all);
-        match &read.workbook {
-            Some(wb) => {
+        if let (Some(out), Some(wb)) = (&args.rows, &read.workbook) {
+            let views = crate::validate::rows::views(&reports[0].findings, wb);
+            crate::durable::write(out, &serde_json::to_vec(&views)?)?;
+        }
+        match (&args.annotate, &read.workbook) {
+            (None, _) => {}
+            (Some(out), Some(wb)) => {
                 // The organization's own file is marked; a folder has none.
                 let original = if input.is_file() {
                     std::fs::read(input).unwrap_or_default()
@@ -98,7 +104,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
                 };
                 eprintln!("{}", said.render(lang));
             }
-            None => eprintln!(
+            (Some(_), None) => eprintln!(
                 "{}",
                 msg!("annotate-unreadable", path = input.display().to_string()).render(lang)
             ),

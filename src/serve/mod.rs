@@ -382,7 +382,7 @@ async fn check_page(
             });
             pages::html(
                 StatusCode::OK,
-                pages::result(lang, &c.report, link.as_deref()),
+                pages::result(lang, &c.report, link.as_deref(), &c.rows),
             )
         }
         Outcome::Problem(status, p) => {

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::findings::{Counts, Severity, catalogue, kind};
 use crate::messages::word;
 use crate::msg;
+use crate::validate::rows::RowView;
 
 pub const STYLE: &str = include_str!("page/style.css");
 pub const SCRIPT: &str = include_str!("page/app.js");
@@ -243,6 +244,39 @@ struct Row {
     expected: String,
     detail: String,
     suggestions: String,
+    /// The cells around the finding's.
+    view: Option<View>,
+}
+
+/// A finding's row, a few cells either side.
+#[derive(Serialize)]
+struct View {
+    label: String,
+    cells: Vec<ViewCell>,
+}
+
+#[derive(Serialize)]
+struct ViewCell {
+    column: String,
+    value: String,
+    target: bool,
+}
+
+fn view_of(lang: &str, rows: &[RowView], sheet: &str, cell: &str) -> Option<View> {
+    let v = rows.iter().find(|v| v.sheet == sheet && v.cell == cell)?;
+    Some(View {
+        label: msg!("web-row", row = v.row, sheet = v.sheet.clone()).render(lang),
+        cells: v
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, (column, value))| ViewCell {
+                column: column.clone(),
+                value: value.clone(),
+                target: i == v.target,
+            })
+            .collect(),
+    })
 }
 
 #[derive(Serialize)]
@@ -275,8 +309,8 @@ pub struct SendBox {
 
 /// The findings page of one check (`cstd validate --format json`, findings
 /// already in `lang`).
-pub fn result(lang: &str, report: &Value, annotated: Option<&str>) -> String {
-    result_with(lang, report, annotated, None)
+pub fn result(lang: &str, report: &Value, annotated: Option<&str>, rows: &[RowView]) -> String {
+    result_with(lang, report, annotated, rows, None)
 }
 
 /// The findings page, with what the sending page adds.
@@ -284,6 +318,7 @@ pub fn result_with(
     lang: &str,
     report: &Value,
     annotated: Option<&str>,
+    rows: &[RowView],
     send: Option<SendBox>,
 ) -> String {
     let file = &report["files"][0];
@@ -341,7 +376,9 @@ pub fn result_with(
             .as_array()
             .map(|a| a.iter().map(text).collect())
             .unwrap_or_default();
+        let view = view_of(lang, rows, &text(&f["sheet"]), &text(&f["cell"]));
         groups[at].2.rows.push(Row {
+            view,
             place,
             column: text(&f["column"]),
             value: text(&f["value"]),
@@ -503,7 +540,7 @@ mod tests {
             "findings": [{"code": "not-in-vocabulary", "severity": "error", "sheet": "Actions",
                           "cell": "E4", "value": "<script>alert(1)</script>"}]
         }]});
-        let page = result("en", &report, None);
+        let page = result("en", &report, None, &[]);
         assert!(!page.contains("<script>alert"), "{page}");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
         assert!(!page.contains("<b>x.xlsx"));

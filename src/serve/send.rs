@@ -196,7 +196,13 @@ pub async fn send(
         };
         return pages::html(
             StatusCode::OK,
-            pages::result_with(lang, &checked.report, link.as_deref(), Some(send)),
+            pages::result_with(
+                lang,
+                &checked.report,
+                link.as_deref(),
+                &checked.rows,
+                Some(send),
+            ),
         );
     }
     if errors > 0 || !readable {
@@ -207,7 +213,13 @@ pub async fn send(
         };
         return pages::html(
             StatusCode::OK,
-            pages::result_with(lang, &checked.report, link.as_deref(), Some(send)),
+            pages::result_with(
+                lang,
+                &checked.report,
+                link.as_deref(),
+                &checked.rows,
+                Some(send),
+            ),
         );
     }
     receipt(&shared, lang, &token, &invite, k).await

@@ -25,6 +25,8 @@ pub struct Checked {
     pub report: serde_json::Value,
     /// The workbook with each problem marked, when one could be made.
     pub annotated: Option<Vec<u8>>,
+    /// The cells around each finding's.
+    pub rows: Vec<crate::validate::rows::RowView>,
 }
 
 /// Why a file could not be checked.
@@ -49,10 +51,13 @@ pub async fn check(
     let upload = format!("upload.{}", crate::inbox::extension(client_name));
     tokio::fs::write(dir.0.join(&upload), bytes).await?;
     let annotated = dir.0.join("annotated.xlsx");
+    let rows = dir.0.join("rows.json");
     let mut command = tokio::process::Command::new(checker);
     command
         .args(["validate", "--format", "json", "--lang", lang, "--annotate"])
         .arg(&annotated)
+        .arg("--rows")
+        .arg(&rows)
         .arg(&upload)
         .current_dir(&dir.0)
         .stdin(Stdio::null())
@@ -87,7 +92,15 @@ pub async fn check(
         Ok(b) if b.len() as u64 <= OUTPUT => Some(b),
         _ => None,
     };
-    Ok(Checked { report, annotated })
+    let rows = match tokio::fs::read(&rows).await {
+        Ok(b) if b.len() as u64 <= OUTPUT => serde_json::from_slice(&b).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    Ok(Checked {
+        report,
+        annotated,
+        rows,
+    })
 }
 
 /// The child's limits: memory, CPU time, file size, no core dump.

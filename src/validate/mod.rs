@@ -6,6 +6,7 @@
 //! (the schema's rules), uniqueness and references run.
 
 pub mod cells;
+pub mod rows;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
