@@ -231,6 +231,13 @@ pub fn check(store: &Store) -> crate::store::Result<Checkup> {
             "removed",
         ));
     }
+    if let Some((path, detail)) = crate::invite::damaged(&store.root) {
+        up.problems.push(problem(
+            &path,
+            format!("cannot be read ({detail}): no sending link opens"),
+            "moved aside; `cstd invite --year YEAR` then issues new links",
+        ));
+    }
     let states: Vec<GenState> = store
         .generations()
         .into_iter()
@@ -343,6 +350,12 @@ pub fn repair(store: &Store, up: &Checkup, now: &str) -> crate::ingest::Result<R
             done.done
                 .push(format!("removed the temporary file {}", t.display()));
         }
+    }
+    if let Some(aside) = crate::invite::set_aside(&store.root) {
+        done.done.push(format!(
+            "moved the damaged sending links aside to {}; issue new ones with `cstd invite`",
+            aside.display()
+        ));
     }
     // Newer ledgers than the sound one, read for the names and times of
     // receipt of what it lacks, even when damaged.

@@ -77,6 +77,22 @@ fn load(root: &Path) -> Result<Invites, Error> {
     }
 }
 
+/// Why the store's links cannot be read, when they cannot (for `cstd check`).
+pub fn damaged(store_root: &Path) -> Option<(PathBuf, String)> {
+    match load(store_root) {
+        Err(Error::Damaged { path, detail }) => Some((path, detail)),
+        _ => None,
+    }
+}
+
+/// Moves damaged links aside, so that `cstd invite` can issue new ones;
+/// where they went.
+pub fn set_aside(store_root: &Path) -> Option<PathBuf> {
+    let (path, _) = damaged(store_root)?;
+    let aside = store_root.join("invites-damaged.json");
+    std::fs::rename(&path, &aside).ok().map(|()| aside)
+}
+
 /// Issues a link for each organization of the register (or only those
 /// named) for `year`, replacing the links issued before for them.
 pub fn issue(

@@ -693,3 +693,36 @@ fn an_installed_binary_works_from_an_empty_folder() {
     );
     assert!(work.join("store/CURRENT").exists() && work.join("output/2026/report.pdf").exists());
 }
+
+#[test]
+fn damaged_sending_links_are_named_set_aside_and_issued_again() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    let out = dir.path().join("out");
+    crate::serve::invite(&store, &out, 2026);
+    succeed(ingest_args(&store).arg(repo().join("submissions/2026/oif.xlsx")));
+    let links = store.join("invites.json");
+    let whole = std::fs::read(&links).unwrap();
+    std::fs::write(&links, &whole[..whole.len() / 2]).unwrap();
+    let checked = run(cstd().args(["check", "--store"]).arg(&store));
+    assert_eq!(checked.status.code(), Some(1));
+    let said = text(&checked.stdout);
+    assert!(
+        said.contains("invites.json") && said.contains("no sending link opens"),
+        "{said}"
+    );
+    let repaired = run(cstd().args(["check", "--repair", "--store"]).arg(&store));
+    assert_eq!(
+        repaired.status.code(),
+        Some(0),
+        "{}",
+        text(&repaired.stdout)
+    );
+    assert!(
+        store.join("invites-damaged.json").is_file(),
+        "set aside, not deleted"
+    );
+    // New links, and the data untouched.
+    assert_eq!(crate::serve::invite(&store, &out, 2026).len(), 41);
+    assert_eq!(ledger(&store)["entries"].as_array().unwrap().len(), 1);
+}

@@ -181,35 +181,30 @@ pub async fn send(
     let link = checked
         .annotated
         .map(|b| shared.keep(format!("{}-marked.xlsx", super::stem(&k.name)), b));
-    if let Some(found) = mismatch {
-        let notice = crate::msg!(
-            "web-wrong-report",
-            found = found,
-            org = invite.organization.clone(),
-            year = invite.year
-        )
-        .render(lang);
+    // Not sent on: a report for another organization or year, or a file
+    // with errors (which may still be sent as it is).
+    let held = match mismatch {
+        Some(found) => Some((
+            crate::msg!(
+                "web-wrong-report",
+                found = found,
+                org = invite.organization.clone(),
+                year = invite.year
+            )
+            .render(lang),
+            None,
+        )),
+        None if errors > 0 || !readable => Some((
+            crate::messages::word("web-not-sent", lang),
+            Some(k.id.clone()),
+        )),
+        None => None,
+    };
+    if let Some((notice, keep)) = held {
         let send = pages::SendBox {
             notice,
             action: format!("/send/{token}?lang={lang}"),
-            keep: None,
-        };
-        return pages::html(
-            StatusCode::OK,
-            pages::result_with(
-                lang,
-                &checked.report,
-                link.as_deref(),
-                &checked.rows,
-                Some(send),
-            ),
-        );
-    }
-    if errors > 0 || !readable {
-        let send = pages::SendBox {
-            notice: crate::messages::word("web-not-sent", lang),
-            action: format!("/send/{token}?lang={lang}"),
-            keep: Some(k.id.clone()),
+            keep,
         };
         return pages::html(
             StatusCode::OK,
