@@ -252,6 +252,11 @@ fn a_person_checks_a_file_in_the_browser_in_english_and_french() {
             .xlsx(),
     );
     let valid = write(dir.path(), "valid.xlsx", &Book::valid().xlsx());
+    let bomb = write(
+        dir.path(),
+        "bomb.xlsx",
+        &crate::common::zip(&[("xl/workbook.xml", &vec![b' '; 300 * 1024 * 1024][..])]),
+    );
     let driver = Driver::start();
     let home = format!("http://127.0.0.1:{}/", server.port);
     for (width, size) in [(1280, "wide"), (390, "narrow")] {
@@ -302,6 +307,16 @@ fn a_person_checks_a_file_in_the_browser_in_english_and_french() {
         b.click("a.button.secondary");
         let text = b.text_with("Fichier de la contribution");
         assert!(text.contains("Fichier de la contribution"), "{text}");
+        // A zip bomb: said in words on the page, and the server still answers.
+        b.type_into("input[type=file]", bomb.to_str().unwrap());
+        b.click("button[type=submit]");
+        let text = b.text_with("ne peut pas être lu");
+        assert!(text.contains("ne peut pas être lu"), "{text}");
+        b.screenshot(&format!("bomb-fr-{size}"));
+        assert_eq!(
+            request(server.port, "GET", "/healthz", &[], b"").status,
+            200
+        );
     }
 }
 
