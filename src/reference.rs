@@ -231,14 +231,14 @@ impl Reference {
                 return;
             }
             written.insert(name.to_string());
-            let at = named
-                .entry(key)
-                .or_insert_with(|| (Vec::new(), words_of(name)));
-            if !at.0.contains(&area) {
-                at.0.push(area.clone());
-            }
+            // A name's words are worked out once: folding is the costly part.
+            let ws = words_of(name);
             if matches!(area, Area::Country(_)) {
-                words.push((area, words_of(name)));
+                words.push((area.clone(), ws.clone()));
+            }
+            let at = named.entry(key).or_insert_with(|| (Vec::new(), ws));
+            if !at.0.contains(&area) {
+                at.0.push(area);
             }
         };
         for c in &countries {
@@ -315,10 +315,11 @@ impl Reference {
         // Countries with a name holding this one and at most two words more:
         // Korea in North Korea and South Korea, Guinea in Equatorial Guinea.
         let mut containers: Vec<Area> = Vec::new();
+        // Every word must be there: the rarest one's names are enough to look at.
         let entries = inner
-            .first()
-            .and_then(|w| self.by_word.get(w))
-            .map(Vec::as_slice)
+            .iter()
+            .map(|w| self.by_word.get(w).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|e| e.len())
             .unwrap_or_default();
         for &i in entries {
             let (area, outer) = &self.words[i];

@@ -572,11 +572,9 @@ impl Schema {
 
     /// The field of `sheet` a column title or row label stands for.
     pub fn field_for_label(&self, sheet: usize, label: &str) -> Option<usize> {
-        self.index
-            .fields
-            .get(sheet)?
-            .get(&label_key(label))
-            .copied()
+        let fields = self.index.fields.get(sheet)?;
+        // Called for every cell of a sheet's top rows: no key allocated.
+        crate::text::with_compact(crate::text::strip_hint(label), |k| fields.get(k).copied())
     }
 
     pub fn vocabulary(&self, name: &str) -> Option<&Vocabulary> {

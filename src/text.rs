@@ -39,7 +39,7 @@ fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
 }
 
 /// Without a trailing parenthesized hint: `Title * (required)` -> `Title *`.
-fn strip_hint(s: &str) -> &str {
+pub fn strip_hint(s: &str) -> &str {
     let s = s.trim();
     match s.rfind('(') {
         Some(open) if open > 0 && s.ends_with(')') => s[..open].trim_end(),

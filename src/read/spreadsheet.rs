@@ -27,37 +27,40 @@ pub(super) fn read_xlsx(bytes: &[u8], xlsm: bool, limits: &Limits, want: SheetFi
     let hidden = hidden_sheets(wb.sheets_metadata());
     let mut noted = Vec::new();
     // Calamine does not say which rows are hidden or outside the used
-    // range: the sheets' XML is skimmed for that after it.
-    let (mut read, unseen) = (
-        {
-            read_sheets(names, container, limits, want, |name| {
-                let mut cells = wb
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| sheet_damaged(name, &e))?;
-                // Formulas are read with their cached values: a formula
-                // without one (a file written by a program) is said, never
-                // read as empty.
-                let mut no_value = Vec::new();
-                let sheet = drain(name, limits, || -> Result<_, calamine::XlsxError> {
-                    loop {
-                        let Some(c) = cells.next_cell_with_formula_metadata()? else {
-                            return Ok(None);
-                        };
-                        if c.formula.is_some() && matches!(c.value, DataRef::Empty) {
-                            no_value.push(c.pos);
-                            continue;
-                        }
-                        return Ok(Some((c.pos, from_ref(&c.value))));
-                    }
-                })?;
-                for (row, col) in no_value {
-                    noted.push(Finding::new("formula-no-value", Place::sheet(name)).at(row, col));
+    // range: the sheets' XML is skimmed for that first, and for whether a
+    // sheet may hold formulas.
+    let unseen = super::unseen::xlsx(bytes, want);
+    let mut read = read_sheets(names, container, limits, want, |name| {
+        let mut cells = wb
+            .worksheet_cells_reader(name)
+            .map_err(|e| sheet_damaged(name, &e))?;
+        // Formulas are read with their cached values: a formula without one
+        // (a file written by a program) is said, never read as empty. A
+        // sheet with no formula is read without looking for them.
+        let formulas = super::unseen::Unseen::formulas_in(&unseen, name);
+        let mut no_value = Vec::new();
+        let sheet = drain(name, limits, || -> Result<_, calamine::XlsxError> {
+            if !formulas {
+                return Ok(cells
+                    .next_cell()?
+                    .map(|c| (c.get_position(), from_ref(c.get_value()))));
+            }
+            loop {
+                let Some(c) = cells.next_cell_with_formula_metadata()? else {
+                    return Ok(None);
+                };
+                if c.formula.is_some() && matches!(c.value, DataRef::Empty) {
+                    no_value.push(c.pos);
+                    continue;
                 }
-                Ok(sheet)
-            })
-        },
-        super::unseen::xlsx(bytes, want),
-    );
+                return Ok(Some((c.pos, from_ref(&c.value))));
+            }
+        })?;
+        for (row, col) in no_value {
+            noted.push(Finding::new("formula-no-value", Place::sheet(name)).at(row, col));
+        }
+        Ok(sheet)
+    });
     read.findings.extend(noted);
     read.findings.extend(hidden_notes(&read, &hidden));
     if let Some(wb) = &read.workbook {

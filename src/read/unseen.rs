@@ -23,6 +23,19 @@ pub(super) struct Unseen {
     /// The used range the sheet declares (`<dimension ref="A1:U103"/>`):
     /// last row and column, 0-based.
     declared: Option<(u32, u32)>,
+    /// Whether the sheet may hold formulas: only then are its cells read
+    /// with their formulas, to find those without a stored value.
+    pub(super) formulas: bool,
+}
+
+impl Unseen {
+    /// Whether the sheet named `name` may hold formulas (yes when not looked at).
+    pub(super) fn formulas_in(unseen: &[Unseen], name: &str) -> bool {
+        unseen
+            .iter()
+            .find(|u| u.sheet == name)
+            .is_none_or(|u| u.formulas)
+    }
 }
 
 /// Looks at the XML of each wanted sheet.
@@ -35,7 +48,12 @@ pub(super) fn xlsx(bytes: &[u8], want: super::SheetFilter) -> Vec<Unseen> {
         if !want(&name) {
             continue;
         }
-        let Some((hides, declared)) = skim(&mut zip, &path) else {
+        let Some(Skimmed {
+            hides,
+            formulas,
+            declared,
+        }) = skim(&mut zip, &path)
+        else {
             continue;
         };
         let (rows, cols) = if hides {
@@ -50,6 +68,7 @@ pub(super) fn xlsx(bytes: &[u8], want: super::SheetFilter) -> Vec<Unseen> {
             rows,
             cols,
             declared,
+            formulas,
         });
     }
     out
@@ -151,35 +170,57 @@ fn spans(v: &[u32], name: impl Fn(u32) -> String) -> String {
     out.join(", ")
 }
 
-/// A block-at-a-time pass over a sheet's XML: whether it holds `hidden=`,
-/// and the used range it declares. None when the part cannot be read.
+/// What a block-at-a-time pass over a sheet's XML found.
+struct Skimmed {
+    /// It holds `hidden=`.
+    hides: bool,
+    /// It holds `<f`: formulas, maybe.
+    formulas: bool,
+    declared: Option<(u32, u32)>,
+}
+
+/// A block-at-a-time pass over a sheet's XML: whether it holds `hidden=` or
+/// `<f`, and the used range it declares. None when the part cannot be read.
 fn skim<R: std::io::Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
-) -> Option<(bool, Option<(u32, u32)>)> {
-    const NEEDLE: &[u8] = b"hidden=";
+) -> Option<Skimmed> {
+    const HIDDEN: &[u8] = b"hidden=";
+    const FORMULA: &[u8] = b"<f";
     let mut f = zip.by_name(name).ok()?;
-    let finder = memchr::memmem::Finder::new(NEEDLE);
+    let hidden = memchr::memmem::Finder::new(HIDDEN);
+    let formula = memchr::memmem::Finder::new(FORMULA);
     let mut buf = [0u8; 16 * 1024];
     // Each block starts with the last bytes of the one before, so that a
     // needle cut at a block's end is still found.
-    let keep = NEEDLE.len() - 1;
+    let keep = HIDDEN.len() - 1;
     let mut have = 0;
-    let mut declared = None;
+    let mut out = Skimmed {
+        hides: false,
+        formulas: false,
+        declared: None,
+    };
     let mut first = true;
     loop {
         let n = match f.read(&mut buf[have..]) {
-            Ok(0) | Err(_) => return Some((false, declared)),
+            Ok(0) => return Some(out),
+            // What could not be read is read by calamine, formulas and all.
+            Err(_) => {
+                out.formulas = true;
+                return Some(out);
+            }
             Ok(n) => n,
         };
         have += n;
         if first {
             // `<dimension>` comes before the cells, in the first block.
-            declared = dimension(&buf[..have]);
+            out.declared = dimension(&buf[..have]);
             first = false;
         }
-        if finder.find(&buf[..have]).is_some() {
-            return Some((true, declared));
+        out.hides |= hidden.find(&buf[..have]).is_some();
+        out.formulas |= formula.find(&buf[..have]).is_some();
+        if out.hides && out.formulas {
+            return Some(out);
         }
         if have >= keep {
             buf.copy_within(have - keep..have, 0);
