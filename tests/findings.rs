@@ -482,6 +482,13 @@ fn cases() -> Vec<Case> {
             "",
         ),
         case(
+            "JSON with a date written as a person writes it",
+            "f.json",
+            br#"{"actions": [{"action_id": "A1", "start_date": "1 March 2026"}]}"#.to_vec(),
+            "json-date-invalid",
+            "/actions/0/start_date",
+        ),
+        case(
             "JSON with an object for a title",
             "f.json",
             br#"{"actions": [{"action_id": "A1", "title": {"en": "x"}}]}"#.to_vec(),

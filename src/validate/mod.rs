@@ -845,7 +845,7 @@ impl<'a> Validator<'a> {
             let d = cells::iso_date(text);
             if d.is_none() {
                 self.findings.push(
-                    Finding::new("date-invalid", self.place(at))
+                    Finding::new("json-date-invalid", self.place(at))
                         .value(text)
                         .expected(msg!("json-a-date"))
                         .suggest(
