@@ -54,6 +54,11 @@ pub fn keep(store: &Path, invite: &Invite, name: &str, bytes: &[u8]) -> std::io:
     let name = safe_name(name);
     let id = format!("{}-{}-{name}", now.format("%Y%m%dT%H%M%SZ"), &sha[..16]);
     let path = folder_of(store, invite).join(&id);
+    // Under the ingest's lock, like every write to the store: a repair
+    // running at the same time never takes the file half written for debris.
+    let _lock = crate::store::Store::new(store)
+        .lock(true, |_| {})
+        .map_err(std::io::Error::other)?;
     crate::durable::write(&path, bytes).map_err(std::io::Error::other)?;
     Ok(Kept {
         path,

@@ -468,6 +468,14 @@ pub fn send(
     )
 }
 
+/// Text with its first letter made a capital.
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// The receipt of a file sent through a link.
 pub fn receipt(
     lang: &str,
@@ -491,7 +499,8 @@ pub fn receipt(
             page => page,
             heading => word("web-receipt", lang),
             failed => entry.outcome != Outcome::Accepted,
-            outcome => outcome.clone(),
+            // The banner is a sentence; the table's cell goes on from its label.
+            outcome => sentence(&outcome),
             rows => vec![
                 (word("web-receipt-file", lang), entry.file.clone(), true),
                 (word("web-receipt-sha", lang), entry.sha256.clone(), true),
