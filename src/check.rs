@@ -338,10 +338,14 @@ fn ledger_originals(ledger: &Ledger) -> impl Iterator<Item = &Entry> {
         .filter(|e| e.outcome != Outcome::Duplicate)
 }
 
-/// Repairs what the check found. The caller has checked; nothing is deleted
-/// that a repair could need: damaged generations are moved aside.
-pub fn repair(store: &Store, up: &Checkup, now: &str) -> crate::ingest::Result<Repaired> {
+/// Repairs what a check made under the store's lock finds; nothing is
+/// deleted that a repair could need: damaged generations are moved aside.
+pub fn repair(store: &Store, now: &str) -> crate::ingest::Result<Repaired> {
     let _lock = store.lock(true, |_| {})?;
+    // Checked again under the lock: a check made before it may have seen an
+    // ingest half way, and its sound new generation as damage.
+    let fresh = check(store)?;
+    let up = &fresh;
     let mut done = Repaired::default();
     let mut temps = Vec::new();
     temp_files(&store.root, &mut temps);

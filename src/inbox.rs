@@ -9,6 +9,9 @@ use crate::invite::Invite;
 /// The inbox folder, under the store.
 const FOLDER: &str = "inbox";
 
+/// Files one link may leave in its inbox: a sender cannot fill the disk.
+pub const MAX_FILES: usize = 200;
+
 /// Extensions the server keeps from the client's file name: the reader
 /// chooses by content and extension, and no other part of a name is used.
 const EXTENSIONS: &[&str] = &[
@@ -66,6 +69,11 @@ pub fn keep(store: &Path, invite: &Invite, name: &str, bytes: &[u8]) -> std::io:
         name,
         received,
     })
+}
+
+/// Whether the link's inbox holds as many files as it may.
+pub fn full(store: &Path, invite: &Invite) -> bool {
+    std::fs::read_dir(folder_of(store, invite)).is_ok_and(|d| d.count() >= MAX_FILES)
 }
 
 /// A file kept earlier, named by the form that asks to send it as it is.

@@ -439,6 +439,22 @@ fn ledger_entries(store: &std::path::Path) -> Vec<serde_json::Value> {
         .clone()
 }
 
+/// The "send it as it is" form, sent with `keep` set to `value`.
+fn send_as_it_is(port: u16, link: &str, value: &str) -> Response {
+    let boundary = "----cstd-keep";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"keep\"\r\n\r\n{value}\r\n--{boundary}--\r\n"
+    );
+    let kind = format!("multipart/form-data; boundary={boundary}");
+    request(
+        port,
+        "POST",
+        link,
+        &[("Content-Type", &kind)],
+        body.as_bytes(),
+    )
+}
+
 pub const SECRETARIAT: &str = "a-secretariat-token-for-tests-0123";
 
 #[test]
@@ -506,23 +522,24 @@ fn an_organization_sends_through_its_link_and_the_secretariat_follows() {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_string();
+    let inbox = |org: &str| -> Vec<String> {
+        std::fs::read_dir(store.join("inbox/2026").join(org))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let kept = inbox("WHO");
+    assert_eq!(kept.len(), 1, "kept in the inbox: {kept:?}");
     assert!(
-        store.join("inbox/2026/WHO").join(&keep).is_file(),
-        "kept in the inbox"
+        !r.contains(&kept[0]),
+        "the form names an offer, never the file"
     );
-    let boundary = "----cstd-keep";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"keep\"\r\n\r\n{keep}\r\n--{boundary}--\r\n"
-    );
-    let kind = format!("multipart/form-data; boundary={boundary}");
-    let r = request(
-        p,
-        "POST",
-        &link("WHO"),
-        &[("Content-Type", &kind)],
-        body.as_bytes(),
-    )
-    .text();
+    // The file's own inbox name, guessed, sends nothing.
+    assert_eq!(send_as_it_is(p, &link("WHO"), &kept[0]).status, 404);
+    assert_eq!(ledger_entries(&store).len(), 1);
+    // Another organization's link cannot take WHO's offer.
+    assert_eq!(send_as_it_is(p, &link("ITU"), &keep).status, 404);
+    let r = send_as_it_is(p, &link("WHO"), &keep).text();
     assert!(
         r.contains("kept for the secretariat with its findings"),
         "{r}"
@@ -536,22 +553,19 @@ fn an_organization_sends_through_its_link_and_the_secretariat_follows() {
         ),
         (Some("WHO"), Some("rejected"))
     );
-    // Another organization's link cannot send WHO's file in.
-    let r = request(
-        p,
-        "POST",
-        &link("ITU"),
-        &[("Content-Type", &kind)],
-        body.as_bytes(),
-    );
-    assert_eq!(r.status, 404);
+    // An offer is taken once.
+    assert_eq!(send_as_it_is(p, &link("WHO"), &keep).status, 404);
 
-    // A report for another organization is not sent on through this link.
+    // A report for another organization is not sent on through this link,
+    // nor offered to be, nor forced in by the name it is kept under.
     let r = upload(p, &link("UNESCO"), "oif.xlsx", &example("oif.xlsx"), &[]).text();
     assert!(
         r.contains("This file reports for OIF, but this link is UNESCO"),
         "{r}"
     );
+    assert!(!r.contains("name=\"keep\""), "{r}");
+    let held = inbox("UNESCO");
+    assert_eq!(send_as_it_is(p, &link("UNESCO"), &held[0]).status, 404);
     assert_eq!(ledger_entries(&store).len(), 2);
 
     // A wrong link, and a link replaced by a newer one, are refused.

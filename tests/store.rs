@@ -726,3 +726,20 @@ fn damaged_sending_links_are_named_set_aside_and_issued_again() {
     assert_eq!(crate::serve::invite(&store, &out, 2026).len(), 41);
     assert_eq!(ledger(&store)["entries"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_check_while_an_ingest_writes_says_so() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    succeed(ingest_args(&store).arg(repo().join("submissions/2026/oif.xlsx")));
+    // An ingest half way: it holds the lock and has kept a file its ledger
+    // does not list yet.
+    let lock = cstd::store::Store::new(&store).lock(false, |_| {}).unwrap();
+    let sha = "ab".repeat(32);
+    std::fs::create_dir_all(store.join("raw/ab")).unwrap();
+    std::fs::write(store.join(format!("raw/ab/{sha}.xlsx")), b"x").unwrap();
+    let checked = run(cstd().args(["check", "--store"]).arg(&store));
+    let said = text(&checked.stderr);
+    assert!(said.contains("is writing to the store"), "{said}");
+    drop(lock);
+}

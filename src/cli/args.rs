@@ -153,7 +153,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct InviteArgs {
     /// The reporting year the links are for.
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i64).range(2005..=2100))]
     pub year: i64,
     /// Only these organizations (repeat the flag); default: every one of the register.
     #[arg(long, value_name = "ORG")]
@@ -234,7 +234,7 @@ pub struct IngestArgs {
     #[arg(long, value_name = "ORG")]
     pub from: Option<String>,
     /// For which reporting year, for files that do not say.
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i64).range(2005..=2100))]
     pub year: Option<i64>,
     /// Follow symbolic links inside the folders given (never outside them).
     #[arg(long)]

@@ -11,12 +11,24 @@ use crate::text::escape_control;
 
 pub fn run(args: CheckArgs, config: &Config) -> anyhow::Result<u8> {
     let store = Store::new(&config.store(args.store.store.as_deref()));
+    // An ingest at work shows its files before its ledger: say so.
+    let busy = match store.root.is_dir().then(|| store.lock(false, |_| {})) {
+        Some(Err(crate::store::Error::Locked { holder, .. })) => Some(holder),
+        _ => None,
+    };
     let up = check(&store)?;
+    if let Some(holder) = busy
+        && !up.is_sound()
+    {
+        eprintln!(
+            "{holder} is writing to the store: what it is writing may show below until it ends; check again then (--repair waits for it and checks again)."
+        );
+    }
     super::emit(&text(&store, &up, args.repair))?;
     if up.is_sound() || !args.repair {
         return Ok(if up.is_sound() { OK } else { FINDINGS });
     }
-    let done = repair(&store, &up, &super::ingest::now())?;
+    let done = repair(&store, &super::ingest::now())?;
     let mut out = String::from("\nRepaired:\n");
     for d in &done.done {
         let _ = writeln!(out, "  - {}", escape_control(d));

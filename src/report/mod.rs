@@ -164,6 +164,11 @@ pub fn prepare(
     year: i64,
     template_dir: Option<&Path>,
 ) -> Result<Prepared, Error> {
+    // Only a year of the store has a report: any other, however large, is
+    // said so before a figure is worked out.
+    if !generation.ledger()?.years().contains(&year) {
+        return Err(Error::NothingCompiled(year));
+    }
     let data = data::compute(generation, year)?;
     if data.compiled == 0 {
         return Err(Error::NothingCompiled(year));

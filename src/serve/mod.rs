@@ -67,6 +67,8 @@ pub enum Error {
 const KEEP_FOR: Duration = Duration::from_secs(15 * 60);
 const KEEP_AT_MOST: usize = 64;
 const KEEP_BYTES: usize = 256 << 20;
+/// Sign-in attempts one client may make in a minute.
+const LOGINS_PER_MINUTE: u32 = 10;
 /// Seconds a client asked to retry waits.
 const RETRY_AFTER: u64 = 5;
 
@@ -79,6 +81,11 @@ struct Shared {
     copies: Mutex<Vec<Copy>>,
     /// The secretariat's sessions: id and when opened.
     sessions: Mutex<Vec<(String, Instant)>>,
+    /// Files with errors the sending page offered to send as they are.
+    offers: Mutex<Vec<send::Offer>>,
+    /// Sign-in attempts per client address in the current minute, apart
+    /// from checks: a guesser locks out no organization sending its file.
+    logins: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
 /// An annotated copy kept to be downloaded.
@@ -107,6 +114,8 @@ pub async fn run(options: Options) -> Result<(), Error> {
         clients: Mutex::new(HashMap::new()),
         copies: Mutex::new(Vec::new()),
         sessions: Mutex::new(Vec::new()),
+        offers: Mutex::new(Vec::new()),
+        logins: Mutex::new(HashMap::new()),
     });
     let app = Router::new()
         .route("/", get(form))
@@ -333,15 +342,25 @@ fn upload_problem(shared: &Shared, status: StatusCode) -> pages::Problem {
     }
 }
 
+/// Counts one more request of `client` this minute; whether it is within `max`.
+fn within(counts: &Mutex<HashMap<IpAddr, (Instant, u32)>>, client: IpAddr, max: u32) -> bool {
+    let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+    let now = Instant::now();
+    counts.retain(|_, (since, _)| now.duration_since(*since) < Duration::from_secs(60));
+    let (_, n) = counts.entry(client).or_insert((now, 0));
+    *n += 1;
+    *n <= max
+}
+
 impl Shared {
     /// Whether a client may run one more check this minute.
     fn allow(&self, client: IpAddr) -> bool {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        clients.retain(|_, (since, _)| now.duration_since(*since) < Duration::from_secs(60));
-        let (_, n) = clients.entry(client).or_insert((now, 0));
-        *n += 1;
-        *n <= self.options.per_minute
+        within(&self.clients, client, self.options.per_minute)
+    }
+
+    /// Whether a client may try one more sign-in this minute.
+    fn allow_login(&self, client: IpAddr) -> bool {
+        within(&self.logins, client, LOGINS_PER_MINUTE)
     }
 
     /// Keeps an annotated copy for a while; its token.

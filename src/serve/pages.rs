@@ -35,6 +35,8 @@ pub enum Problem {
     LinkUnknown,
     /// A file sent that stopped the check: kept, not sent on.
     KeptUnchecked,
+    /// A link has sent as many files as it may.
+    InboxFull,
 }
 
 /// The page's language: `?lang=`, else the browser's first of ours, else English.
@@ -220,6 +222,7 @@ pub fn problem_text(lang: &str, p: &Problem) -> String {
         Problem::NotFound => word("web-not-found", lang),
         Problem::LinkUnknown => word("web-link-unknown", lang),
         Problem::KeptUnchecked => word("web-kept-unchecked", lang),
+        Problem::InboxFull => msg!("web-inbox-full", max = crate::inbox::MAX_FILES).render(lang),
     }
 }
 

@@ -18,6 +18,55 @@ use crate::invite::Invite;
 use crate::register::Recognized;
 use crate::store::{Channel, Store};
 
+/// How long a "send it as it is" offer stands, and how many are held.
+const OFFER_FOR: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+const OFFERS_AT_MOST: usize = 4096;
+
+/// A file with errors the page offered to send as it is: the form carries
+/// an unguessable token, never the file's name, so that only a file that
+/// went through the check, for this link, can be sent so.
+pub(super) struct Offer {
+    token: String,
+    organization: String,
+    year: i64,
+    /// The file's name in the inbox.
+    id: String,
+    made: std::time::Instant,
+}
+
+impl Shared {
+    /// Offers a kept file to be sent as it is; the form's token.
+    fn offer(&self, invite: &Invite, id: &str) -> String {
+        let token = super::token();
+        let mut offers = self.offers.lock().unwrap_or_else(|e| e.into_inner());
+        offers.retain(|o| o.made.elapsed() < OFFER_FOR);
+        if offers.len() >= OFFERS_AT_MOST {
+            offers.remove(0);
+        }
+        offers.push(Offer {
+            token: token.clone(),
+            organization: invite.organization.clone(),
+            year: invite.year,
+            id: id.to_string(),
+            made: std::time::Instant::now(),
+        });
+        token
+    }
+
+    /// The inbox name an offer stands for, taken once, when it was made to
+    /// this link's organization and year.
+    fn take_offer(&self, token: &str, invite: &Invite) -> Option<String> {
+        let mut offers = self.offers.lock().unwrap_or_else(|e| e.into_inner());
+        offers.retain(|o| o.made.elapsed() < OFFER_FOR);
+        let at = offers.iter().position(|o| {
+            crate::text::same_bytes(o.token.as_bytes(), token.as_bytes())
+                && o.organization == invite.organization
+                && o.year == invite.year
+        })?;
+        Some(offers.remove(at).id)
+    }
+}
+
 /// The invitation a link stands for, or the page that says why not (a
 /// client over its rate, a link not in force).
 async fn link(
@@ -107,10 +156,14 @@ pub async fn send(
         Err((status, p)) => return super::problem_page(lang, status, p),
     };
     let store = shared.options.store.clone();
-    if let (None, Some(id)) = (&file, &keep_id) {
-        // The organization confirms: the file kept earlier goes in as it is.
+    if let (None, Some(offer)) = (&file, &keep_id) {
+        // The organization confirms: the file kept earlier goes in as it is,
+        // when this page offered it, for this link, after its check.
+        let Some(id) = shared.take_offer(offer, &invite) else {
+            return super::problem_page(lang, StatusCode::NOT_FOUND, Problem::NotFound);
+        };
         let found = {
-            let (store, invite, id) = (store.clone(), invite.clone(), id.clone());
+            let (store, invite) = (store.clone(), invite.clone());
             tokio::task::spawn_blocking(move || kept(&store, &invite, &id))
                 .await
                 .ok()
@@ -131,6 +184,15 @@ pub async fn send(
             Problem::Busy(super::RETRY_AFTER),
         );
     };
+    let full = {
+        let (store, invite) = (store.clone(), invite.clone());
+        tokio::task::spawn_blocking(move || crate::inbox::full(&store, &invite))
+            .await
+            .unwrap_or(true)
+    };
+    if full {
+        return super::problem_page(lang, StatusCode::TOO_MANY_REQUESTS, Problem::InboxFull);
+    }
     // Kept first: whatever happens next, the secretariat has it.
     let k = {
         let (store, invite, name) = (store.clone(), invite.clone(), client_name.clone());
@@ -196,7 +258,7 @@ pub async fn send(
         )),
         None if errors > 0 || !readable => Some((
             crate::messages::word("web-not-sent", lang),
-            Some(k.id.clone()),
+            Some(shared.offer(&invite, &k.id)),
         )),
         None => None,
     };
