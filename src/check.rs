@@ -15,10 +15,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::ingest::{Options, Receipt, Silent};
+use crate::ingest::{Options, Receipt, Said, Silent};
 use crate::inputs::{Input, Kind};
 use crate::register::Register;
-use crate::store::{Entry, Generation, Ledger, Outcome, Store};
+use crate::store::{Attribution, Entry, Generation, Ledger, Outcome, Store};
 
 /// One thing wrong with a store.
 #[derive(Debug, Clone, PartialEq)]
@@ -439,6 +439,16 @@ pub fn repair(store: &Store, now: &str) -> crate::ingest::Result<Repaired> {
                 },
                 name: Some(h.file.clone()),
                 received: Some(h.received.clone()),
+                // What the secretariat said of it, and how it came, stay.
+                said: Some(Said {
+                    from: (h.attributed_by == Attribution::Secretariat)
+                        .then(|| h.organization.clone())
+                        .flatten(),
+                    year: (h.attributed_by == Attribution::Secretariat)
+                        .then_some(h.year)
+                        .flatten(),
+                    channel: h.channel,
+                }),
             }),
             None => unmatched.push(format!(
                 "{} from {}, received {}",
@@ -469,6 +479,7 @@ pub fn repair(store: &Store, now: &str) -> crate::ingest::Result<Repaired> {
             },
             name: Some(format!("{rel} (recovered)")),
             received: None,
+            said: None,
         });
         unnamed += 1;
     }

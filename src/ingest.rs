@@ -139,6 +139,8 @@ struct Checked {
     tables: Vec<Table>,
     /// A damaged raw file was replaced by these bytes.
     repaired: bool,
+    /// How it reached the secretariat.
+    channel: Channel,
 }
 
 /// Whose submission a file is, and for which year.
@@ -190,6 +192,7 @@ pub fn ingest(
             input,
             name: None,
             received: opts.received.clone(),
+            said: None,
         })
         .collect();
     let mut summary = ingest_receipts(receipts, opts, progress, waiting)?;
@@ -213,6 +216,7 @@ pub fn ingest_received(
         },
         name: Some(name.to_string()),
         received: opts.received.clone(),
+        said: None,
     };
     ingest_receipts(vec![receipt], opts, &Silent, waiting)
 }
@@ -290,6 +294,28 @@ pub(crate) struct Receipt {
     pub name: Option<String>,
     /// When it was received, when not the file's own time.
     pub received: Option<String>,
+    /// What the secretariat said of it, when not the ingest's options (a
+    /// file recovered by a repair keeps what was said when it came).
+    pub said: Option<Said>,
+}
+
+/// What the secretariat says of a file besides its bytes: whose and for
+/// which year when the file does not say (`--from`, `--year`), and how it came.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Said {
+    pub from: Option<String>,
+    pub year: Option<i64>,
+    pub channel: Channel,
+}
+
+impl Said {
+    fn of(opts: &Options) -> Said {
+        Said {
+            from: opts.from.clone(),
+            year: opts.year,
+            channel: opts.channel,
+        }
+    }
 }
 
 /// Ingests receipts into the store, whose lock the caller holds, on top of
@@ -396,7 +422,7 @@ pub(crate) fn ingest_locked(
             organization_name: name,
             registered: matches!(recognized, Some(Recognized::Known(_))),
             attributed_by: by,
-            channel: opts.channel,
+            channel: c.channel,
             year,
             outcome: Outcome::Rejected,
             duplicate_of: None,
@@ -578,6 +604,7 @@ fn check(receipt: &Receipt, env: &CheckEnv) -> std::result::Result<Checked, Chec
         ..
     } = *env;
     let input = &receipt.input;
+    let said = receipt.said.clone().unwrap_or_else(|| Said::of(env.opts));
     let path = &input.path;
     let unreadable = |reason: String| {
         CheckFailure::Input(Unreadable {
@@ -678,6 +705,7 @@ fn check(receipt: &Receipt, env: &CheckEnv) -> std::result::Result<Checked, Chec
         attributed: Attributed::default(),
         tables: Vec::new(),
         repaired,
+        channel: said.channel,
     };
     if seen {
         return Ok(checked);
@@ -693,12 +721,7 @@ fn check(receipt: &Receipt, env: &CheckEnv) -> std::result::Result<Checked, Chec
     };
     drop(got.bytes);
     let mut report = crate::validate::report(file, read, schema, env.ctx);
-    checked.attributed = attribute(
-        &mut report,
-        env.register,
-        Path::new(&checked.file),
-        env.opts,
-    );
+    checked.attributed = attribute(&mut report, env.register, Path::new(&checked.file), &said);
     checked.tables = tables_of(&mut report, &checked, schema);
     checked.report = Some(report);
     Ok(checked)
@@ -738,12 +761,7 @@ fn tables_of(report: &mut FileReport, checked: &Checked, schema: &Schema) -> Vec
 /// says nothing readable is attributed by what the secretariat said
 /// (`--from`, `--year`), else by its name and folders (`2026/escap.xlsx`),
 /// and the ledger records how.
-fn attribute(
-    report: &mut FileReport,
-    register: &Register,
-    path: &Path,
-    opts: &Options,
-) -> Attributed {
+fn attribute(report: &mut FileReport, register: &Register, path: &Path, said: &Said) -> Attributed {
     use crate::schema::{Role, SheetRole};
     let schema = crate::schema::Schema::current();
     let org_form = report
@@ -767,7 +785,7 @@ fn attribute(
         );
         report.counts = Counts::of(&report.findings);
     }
-    fill_in(&mut recognized, &mut year, &mut by, register, path, opts);
+    fill_in(&mut recognized, &mut year, &mut by, register, path, said);
     Attributed {
         recognized,
         name,
@@ -784,10 +802,10 @@ fn fill_in(
     by: &mut Attribution,
     register: &Register,
     path: &Path,
-    opts: &Options,
+    said: &Said,
 ) {
     if recognized.is_none() {
-        if let Some(from) = &opts.from {
+        if let Some(from) = &said.from {
             *recognized = Some(register.recognize(Some(from), None));
             *by = Attribution::Secretariat;
         } else if let Some(o) = path_names(path).find_map(|n| register.find(&n)) {
@@ -796,7 +814,7 @@ fn fill_in(
         }
     }
     if year.is_none() {
-        if let Some(y) = opts.year {
+        if let Some(y) = said.year {
             *year = Some(y);
             *by = Attribution::Secretariat;
         } else if let Some(y) = path_names(path)
@@ -830,7 +848,7 @@ fn complete(entry: &mut Entry, register: &Register, opts: &Options) -> bool {
         &mut by,
         register,
         Path::new(&entry.file),
-        opts,
+        &Said::of(opts),
     );
     let organization = recognized.as_ref().map(|r| r.id().to_string());
     if organization == entry.organization && year == entry.year {

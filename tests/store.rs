@@ -13,6 +13,11 @@ fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap()
 }
 
+/// `cstd check --repair` on a store.
+fn repair(store: &Path) -> Output {
+    run(cstd().args(["check", "--repair", "--store"]).arg(store))
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -264,7 +269,7 @@ fn a_damaged_store_is_named_never_read_as_empty_and_repaired_without_loss() {
                 // The tables hold its data: every command answers as before.
                 assert_eq!(failed_naming, 0, "{case}");
                 // No repair can remake the file; receiving the same bytes again does.
-                let repair = run(cstd().args(["check", "--repair", "--store"]).arg(&store));
+                let repair = repair(&store);
                 assert_eq!(
                     repair.status.code(),
                     Some(1),
@@ -742,4 +747,53 @@ fn a_check_while_an_ingest_writes_says_so() {
     let said = text(&checked.stderr);
     assert!(said.contains("is writing to the store"), "{said}");
     drop(lock);
+}
+
+#[test]
+fn a_repair_keeps_what_the_secretariat_said_of_a_file() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    succeed(ingest_args(&store).arg(repo().join("submissions/2026/oif.xlsx")));
+    // A file that says nothing readable, attributed by the secretariat.
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let file = inbox.join("sent.xlsx");
+    std::fs::copy(repo().join("submissions/2026/escap.xlsx"), &file).unwrap();
+    succeed(
+        ingest_args(&store)
+            .args(["--from", "ESCAP", "--year", "2026"])
+            .arg(&file),
+    );
+    let said = |store: &Path| {
+        let l = ledger(store);
+        let e = l["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with("sent.xlsx"))
+            .cloned()
+            .unwrap();
+        (
+            e["organization"].clone(),
+            e["year"].clone(),
+            e["attributed_by"].clone(),
+        )
+    };
+    let before = said(&store);
+    assert_eq!(before.0, "ESCAP");
+    // The generation that holds it is damaged: the repair goes back to the
+    // one before and takes the file in again, as it was said.
+    let current = std::fs::read_to_string(store.join("CURRENT")).unwrap();
+    let generation = store
+        .join("gen")
+        .join(format!("{:06}", current.trim().parse::<u64>().unwrap()));
+    damage(&generation.join("tables/files.parquet"), Damage::Alter);
+    let repaired = repair(&store);
+    assert_eq!(
+        repaired.status.code(),
+        Some(0),
+        "{}",
+        text(&repaired.stdout)
+    );
+    assert_eq!(said(&store), before, "{}", text(&repaired.stdout));
 }
