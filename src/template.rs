@@ -21,80 +21,58 @@ const FORM_FIRST_ROW: u32 = 3;
 /// Characters of a label on one line of the Lists sheet.
 const LIST_LABEL_CHARS: usize = 70;
 
+/// The template's own words, in its language, from the messages catalogue.
 struct Words {
-    instructions: &'static str,
-    lists: &'static str,
-    countries: &'static str,
-    title: &'static str,
-    intro: &'static str,
-    required: &'static str,
-    code: &'static str,
-    label: &'static str,
-    lists_help: &'static str,
-    countries_help: &'static str,
-    name: &'static str,
-    region: &'static str,
-    /// The alert when a typed value is not in a drop-down (at most 32 characters).
-    alert_title: &'static str,
-    /// What the alert says in a one-value column (at most 255 characters).
-    alert_one: &'static str,
-    /// What the alert says in a column that takes several items.
-    alert_many: &'static str,
+    instructions: String,
+    lists: String,
+    countries: String,
+    title: String,
+    intro: String,
+    required: String,
+    code: String,
+    label: String,
+    lists_help: String,
+    countries_help: String,
+    name: String,
+    region: String,
+    alert_title: String,
+    alert_one: String,
+    alert_many: String,
 }
 
-fn words(lang: &str) -> Words {
-    match lang {
-        "fr" => Words {
-            instructions: "Mode d'emploi",
-            lists: "Listes",
-            countries: "Pays et régions",
-            title: "Rapport annuel sur les actions visant à permettre une coopération renforcée",
-            intro: "Remplissez les feuilles Organisation, Actions, Coordination (facultative) et Récit. Les champs marqués * sont obligatoires. Les listes déroulantes proposent les libellés ; un code de la feuille Listes est aussi accepté. Dans une cellule de liste, séparez les éléments par ; ou des retours à la ligne. Vérifiez le fichier avec « cstd validate » avant de l'envoyer.",
-            required: "Les champs marqués * (sur fond orangé) sont obligatoires.",
-            code: "Code",
-            label: "Libellé",
-            lists_help: "Valeurs acceptées dans les colonnes à liste déroulante : le libellé ou le code peut être saisi.",
-            countries_help: "Pays, zones et régions : le nom, le code ISO à trois lettres ou le code M49 peut être saisi. Séparez plusieurs éléments par ;.",
-            name: "Nom",
-            region: "Région",
-            alert_title: "Valeur hors de la liste",
-            alert_one: "Cette valeur n'est pas dans la liste. Un libellé ou un code de la feuille Listes, en français, en anglais ou en espagnol, est aussi accepté. La vérification du fichier signalera toute valeur non reconnue.",
-            alert_many: "Plusieurs éléments sont acceptés : séparez-les par ; ou par des retours à la ligne. Libellés et codes de la feuille Listes sont acceptés. La vérification du fichier signalera tout élément non reconnu.",
-        },
-        "es" => Words {
-            instructions: "Instrucciones",
-            lists: "Listas",
-            countries: "Países y regiones",
-            title: "Informe anual sobre las acciones para permitir una cooperación reforzada",
-            intro: "Complete las hojas Organización, Acciones, Coordinación (opcional) y Narrativa. Los campos marcados con * son obligatorios. Las listas desplegables ofrecen las etiquetas; también se acepta un código de la hoja Listas. En una celda de lista, separe los elementos con ; o saltos de línea. Compruebe el archivo con «cstd validate» antes de enviarlo.",
-            required: "Los campos marcados con * (con fondo anaranjado) son obligatorios.",
-            code: "Código",
-            label: "Etiqueta",
-            lists_help: "Valores aceptados en las columnas con lista desplegable: puede escribirse la etiqueta o el código.",
-            countries_help: "Países, zonas y regiones: puede escribirse el nombre, el código ISO de tres letras o el código M49. Separe varios elementos con ;.",
-            name: "Nombre",
-            region: "Región",
-            alert_title: "Valor fuera de la lista",
-            alert_one: "Este valor no está en la lista. También se acepta una etiqueta o un código de la hoja Listas, en español, francés o inglés. La comprobación del archivo señalará cualquier valor no reconocido.",
-            alert_many: "Se aceptan varios elementos: sepárelos con ; o con saltos de línea. Se aceptan etiquetas y códigos de la hoja Listas. La comprobación del archivo señalará cualquier elemento no reconocido.",
-        },
-        _ => Words {
-            instructions: "Instructions",
-            lists: "Lists",
-            countries: "Countries and regions",
-            title: "Annual report on actions taken to enable enhanced cooperation",
-            intro: "Fill in the Organization, Actions, Coordination (optional) and Narrative sheets. Fields marked * are required. Drop-down lists offer the labels; a code from the Lists sheet is accepted too. In a list cell, separate items with ; or new lines. Check the file with `cstd validate` before you send it.",
-            required: "Fields marked * (shaded orange) are required.",
-            code: "Code",
-            label: "Label",
-            lists_help: "Values accepted in the columns with a drop-down list: either the label or the code may be typed.",
-            countries_help: "Countries, areas and regions: the name, the three-letter ISO code or the M49 code may be typed. Separate several with ;.",
-            name: "Name",
-            region: "Region",
-            alert_title: "Not in the list",
-            alert_one: "This value is not in the list. A label or a code from the Lists sheet, in English, French or Spanish, is accepted too. Checking the file will point out any value that is not recognized.",
-            alert_many: "Several items are accepted: separate them with ; or new lines. Labels and codes from the Lists sheet are accepted. Checking the file will point out any item that is not recognized.",
-        },
+fn words(schema: &Schema, lang: &str) -> Words {
+    use crate::messages::word;
+    let lists = word("template-lists", lang);
+    // The sheets to fill in, as the schema names them, in its order.
+    let sheets: Vec<String> = schema
+        .sheets
+        .iter()
+        .map(|s| {
+            let name = label_in(&s.labels, lang).to_string();
+            if s.required {
+                name
+            } else {
+                crate::msg!("template-optional-sheet", sheet = name).render(lang)
+            }
+        })
+        .collect();
+    Words {
+        instructions: word("template-instructions", lang),
+        lists: lists.clone(),
+        countries: word("template-countries", lang),
+        title: word("template-title", lang),
+        intro: crate::msg!("template-intro", sheets = sheets.join(", "), lists = lists)
+            .render(lang),
+        required: word("template-required", lang),
+        code: word("template-code", lang),
+        label: word("template-label", lang),
+        lists_help: word("template-lists-help", lang),
+        countries_help: word("template-countries-help", lang),
+        name: word("template-name", lang),
+        region: word("template-region", lang),
+        alert_title: word("template-alert-title", lang),
+        alert_one: word("template-alert-one", lang),
+        alert_many: word("template-alert-many", lang),
     }
 }
 
@@ -102,16 +80,20 @@ fn words(lang: &str) -> Words {
 /// Lists) in any language: the validator skips those without a note.
 pub fn is_own_sheet(name: &str) -> bool {
     let name = crate::text::compact(name);
-    ["en", "fr", "es"].iter().map(|l| words(l)).any(|w| {
-        [w.instructions, w.lists, w.countries]
-            .iter()
-            .any(|own| crate::text::compact(own) == name)
-    })
+    let schema = Schema::current();
+    ["en", "fr", "es"]
+        .iter()
+        .map(|l| words(schema, l))
+        .any(|w| {
+            [w.instructions, w.lists, w.countries]
+                .iter()
+                .any(|own| crate::text::compact(own) == name)
+        })
 }
 
 /// The template in one of the schema's languages, as xlsx bytes.
 pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
-    let w = words(lang);
+    let w = words(schema, lang);
     let mut wb = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
@@ -175,12 +157,12 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     };
 
     {
-        let ws = wb.add_worksheet().set_name(w.instructions)?;
+        let ws = wb.add_worksheet().set_name(&w.instructions)?;
         ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 28)?;
         ws.set_column_width(1, 100)?;
-        ws.write_string_with_format(0, 0, w.title, &title)?;
-        ws.merge_range(2, 0, 2, 1, w.intro, &wrap)?;
+        ws.write_string_with_format(0, 0, &w.title, &title)?;
+        ws.merge_range(2, 0, 2, 1, &w.intro, &wrap)?;
         ws.set_row_height(2, 75)?;
         let mut row = 4;
         for sheet in &schema.sheets {
@@ -281,11 +263,11 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     }
 
     {
-        let ws = wb.add_worksheet().set_name(w.lists)?;
+        let ws = wb.add_worksheet().set_name(&w.lists)?;
         ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, LIST_LABEL_CHARS as f64 + 14.0)?;
         ws.set_column_width(1, 24)?;
-        ws.merge_range(0, 0, 0, 1, w.lists_help, &help)?;
+        ws.merge_range(0, 0, 0, 1, &w.lists_help, &help)?;
         ws.set_row_height(0, 30)?;
         for (vocab, row) in &blocks {
             ws.write_string_with_format(
@@ -294,7 +276,7 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
                 format!("{} — {}", label_in(&vocab.labels, lang), w.label),
                 &header,
             )?;
-            ws.write_string_with_format(*row, 1, w.code, &header)?;
+            ws.write_string_with_format(*row, 1, &w.code, &header)?;
             for (r, term) in vocab.terms.iter().enumerate() {
                 let r = row + 1 + r as u32;
                 let text = term.label(lang);
@@ -311,14 +293,17 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     }
 
     {
-        let ws = wb.add_worksheet().set_name(w.countries)?;
+        let ws = wb.add_worksheet().set_name(&w.countries)?;
         ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 50)?;
         ws.set_column_width(1, 10)?;
         ws.set_column_width(2, 30)?;
-        ws.merge_range(0, 0, 0, 2, w.countries_help, &help)?;
+        ws.merge_range(0, 0, 0, 2, &w.countries_help, &help)?;
         ws.set_row_height(0, 30)?;
-        for (c, title) in [w.name, "ISO", w.region].into_iter().enumerate() {
+        for (c, title) in [w.name.as_str(), "ISO", w.region.as_str()]
+            .into_iter()
+            .enumerate()
+        {
             ws.write_string_with_format(1, c as u16, title, &header)?;
         }
         let mut row = 2;
@@ -404,11 +389,11 @@ fn add_validation(
         } else {
             DataValidationErrorStyle::Warning
         })
-        .set_error_title(lists.words.alert_title)?
+        .set_error_title(&lists.words.alert_title)?
         .set_error_message(if many {
-            lists.words.alert_many
+            &lists.words.alert_many
         } else {
-            lists.words.alert_one
+            &lists.words.alert_one
         })?
         .set_input_title(field.label(lists.lang).chars().take(32).collect::<String>())?;
     let message: String = label_in(&field.help, lists.lang)
@@ -418,4 +403,25 @@ fn add_validation(
     dv = dv.set_input_message(message)?;
     ws.add_data_validation(first_row, col, last_row, col, &dv)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_instructions_name_the_sheets_as_the_schema_does() {
+        let schema = Schema::current();
+        for lang in ["en", "fr", "es"] {
+            let w = words(schema, lang);
+            for sheet in &schema.sheets {
+                assert!(
+                    w.intro.contains(label_in(&sheet.labels, lang)),
+                    "{lang}: {}",
+                    w.intro
+                );
+            }
+            assert!(w.intro.contains(&w.lists), "{lang}: {}", w.intro);
+        }
+    }
 }
