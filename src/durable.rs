@@ -88,6 +88,19 @@ pub fn create_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::new("create the folder", dir, e))
 }
 
+/// Creates a folder and its parents readable by its owner only (on Unix):
+/// the store holds what organizations sent before anything is published.
+/// A folder that exists keeps the permissions it has.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::new("create the folder", dir, e))
+}
+
 /// Writes `bytes` to `path` atomically and durably.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_with(path, Sync::Now, |f| f.write_all(bytes))

@@ -129,8 +129,16 @@ pub fn safe_name(name: &str) -> String {
 /// stopped the check, a report for another organization), by their path
 /// under the inbox.
 pub fn held(store: &Path, ledger: &crate::store::Ledger) -> Vec<String> {
+    // Inbox names carry the first 16 digits of the file's SHA-256, so the
+    // page and `cstd status` need not hash every file each time they are
+    // shown; a name not of the inbox's making is hashed.
     let known: std::collections::HashSet<&str> =
-        ledger.entries.iter().map(|e| e.sha256.as_str()).collect();
+        ledger.entries.iter().map(|e| e.submission_id()).collect();
+    not_in(store, &known)
+}
+
+/// Files of the inbox whose submission ID is not among `known`.
+fn not_in(store: &Path, known: &std::collections::HashSet<&str>) -> Vec<String> {
     let mut out = Vec::new();
     let root = store.join(FOLDER);
     let mut stack: Vec<PathBuf> = vec![root.clone()];
@@ -140,11 +148,17 @@ pub fn held(store: &Path, ledger: &crate::store::Ledger) -> Vec<String> {
         };
         for e in entries.flatten() {
             let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
             if p.is_dir() {
                 stack.push(p);
-            } else if !crate::durable::is_temp(&e.file_name().to_string_lossy())
-                && let Ok((_, sha)) = crate::durable::sha256_file(&p)
-                && !known.contains(sha.as_str())
+            } else if crate::durable::is_temp(&name) {
+                continue;
+            } else if let Some(id) = named_sha(&name) {
+                if !known.contains(id) {
+                    out.push(p.strip_prefix(&root).unwrap_or(&p).display().to_string());
+                }
+            } else if let Ok((_, sha)) = crate::durable::sha256_file(&p)
+                && !known.contains(crate::store::submission_id(&sha))
             {
                 out.push(p.strip_prefix(&root).unwrap_or(&p).display().to_string());
             }
@@ -154,9 +168,25 @@ pub fn held(store: &Path, ledger: &crate::store::Ledger) -> Vec<String> {
     out
 }
 
+/// The 16 SHA-256 digits in an inbox name of [`keep`]'s making.
+fn named_sha(name: &str) -> Option<&str> {
+    let (_, rest) = name.split_once('-')?;
+    let (sha, _) = rest.split_once('-')?;
+    (sha.len() == 16 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(sha)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn itu_2026() -> Invite {
+        Invite {
+            organization: "ITU".into(),
+            year: 2026,
+            token_sha256: String::new(),
+            issued: String::new(),
+        }
+    }
 
     #[test]
     fn names_kept_are_of_the_servers_making() {
@@ -164,12 +194,7 @@ mod tests {
         assert_eq!(safe_name("../../etc/passwd"), "passwd.bin");
         assert_eq!(safe_name(".xlsx"), "upload.xlsx");
         let dir = tempfile::tempdir().unwrap();
-        let invite = Invite {
-            organization: "ITU".into(),
-            year: 2026,
-            token_sha256: String::new(),
-            issued: String::new(),
-        };
+        let invite = itu_2026();
         let k = keep(dir.path(), &invite, "a.xlsx", b"x").unwrap();
         assert!(kept(dir.path(), &invite, &k.id).is_some());
         for bad in ["../x", "a/b", ".hidden", "20261130T000000Z-00-../../x"] {
@@ -183,5 +208,25 @@ mod tests {
         assert_eq!(extension("../../etc/passwd"), "bin");
         assert_eq!(extension("a.json/../b"), "bin");
         assert_eq!(extension("noext"), "bin");
+    }
+
+    #[test]
+    fn held_files_are_told_by_the_digest_in_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let invite = itu_2026();
+        let a = keep(dir.path(), &invite, "a.xlsx", b"first").unwrap();
+        keep(dir.path(), &invite, "b.xlsx", b"second").unwrap();
+        // A file put there by hand, under a name not of the inbox's making.
+        std::fs::write(folder_of(dir.path(), &invite).join("by-hand.txt"), b"third").unwrap();
+        let all = not_in(dir.path(), &Default::default());
+        assert_eq!(all.len(), 3, "{all:?}");
+        let shas = [b"first", b"third"].map(|b| crate::durable::sha256(b));
+        let known = shas
+            .iter()
+            .map(|s| crate::store::submission_id(s))
+            .collect();
+        let left = not_in(dir.path(), &known);
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(left[0].ends_with("b.xlsx") && !left[0].contains(&a.id));
     }
 }

@@ -126,6 +126,17 @@ pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Resul
             by_org.entry(id.as_str()).or_default().push(e);
         }
     }
+    // Each organization's file of unknown year received last, if any.
+    let mut undated: std::collections::HashMap<&str, &crate::store::Entry> =
+        std::collections::HashMap::new();
+    for e in ledger.entries.iter().filter(|e| e.year.is_none()) {
+        if let Some(id) = &e.organization {
+            let last = undated.entry(id.as_str()).or_insert(e);
+            if e.received >= last.received {
+                *last = e;
+            }
+        }
+    }
     let mut listed: std::collections::HashSet<String> =
         ids.iter().map(|(i, _, _)| i.clone()).collect();
     for e in &ledger.entries {
@@ -155,11 +166,7 @@ pub fn status(generation: &Generation, year: Option<i64>) -> crate::store::Resul
                 .max()
                 .unwrap_or_else(|| e.received.clone())
         };
-        let undated = ledger
-            .entries
-            .iter()
-            .filter(|e| e.year.is_none() && e.organization.as_deref() == Some(id.as_str()))
-            .max_by(|a, b| a.received.cmp(&b.received));
+        let undated = undated.get(id.as_str()).copied();
         let (state, shown) = match current {
             Some(e) if e.counts.warnings > 0 => (State::AcceptedWithWarnings, Some(*e)),
             Some(e) => (State::Accepted, Some(*e)),

@@ -840,7 +840,11 @@ impl Store {
     /// `wait` is false. Held until the returned value is dropped (or the
     /// process ends, however it ends).
     pub fn lock(&self, wait: bool, mut waiting: impl FnMut(&str)) -> Result<Lock> {
-        durable::create_dir(&self.root)?;
+        // Every write to the store takes the lock first: a new store is
+        // made here, for its owner's eyes only.
+        if !self.root.is_dir() {
+            durable::create_private_dir(&self.root)?;
+        }
         let path = self.root.join("lock");
         let mut file = std::fs::OpenOptions::new()
             .read(true)

@@ -77,23 +77,33 @@ fn words(schema: &Schema, lang: &str) -> Words {
 }
 
 /// Whether a sheet name is one of the template's own sheets (Instructions,
-/// Lists) in any language: the validator skips those without a note.
+/// Lists, Countries) in any language: the validator skips those without a
+/// note. The names are worked out once: the validator asks for each sheet
+/// it skips.
 pub fn is_own_sheet(name: &str) -> bool {
-    let name = crate::text::compact(name);
-    let schema = Schema::current();
-    ["en", "fr", "es"]
-        .iter()
-        .map(|l| words(schema, l))
-        .any(|w| {
-            [w.instructions, w.lists, w.countries]
-                .iter()
-                .any(|own| crate::text::compact(own) == name)
-        })
+    static OWN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let own = OWN.get_or_init(|| {
+        use crate::messages::word;
+        crate::messages::LANGUAGES
+            .iter()
+            .flat_map(|l| {
+                [
+                    word("template-instructions", l),
+                    word("template-lists", l),
+                    word("template-countries", l),
+                ]
+            })
+            .map(|w| crate::text::compact(&w))
+            .collect()
+    });
+    crate::text::with_compact(name, |name| own.iter().any(|o| o == name))
 }
 
 /// The template in one of the schema's languages, as xlsx bytes.
 pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     let w = words(schema, lang);
+    // An Arabic template's sheets run from right to left.
+    let rtl = lang == "ar";
     let mut wb = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();

@@ -530,6 +530,20 @@ fn the_version_received_last_is_in_force() {
     );
 }
 
+/// What organizations sent is not for other users of the machine to read:
+/// a new store is its owner's only.
+#[cfg(unix)]
+#[test]
+fn a_new_store_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    let a = write(dir.path(), "a.xlsx", &Book::valid().xlsx());
+    succeed(ingest_args(&store).arg(&a));
+    let mode = std::fs::metadata(&store).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "store folder mode {mode:o}");
+}
+
 #[test]
 fn the_same_file_twice_in_one_batch_is_one_duplicate() {
     let dir = tempdir();

@@ -96,19 +96,18 @@ async fn find(shared: &Shared, token: &str) -> Option<Invite> {
         .flatten()
 }
 
-/// What the secretariat holds for the organization's year: the file in force.
-fn in_force(store: &std::path::Path, invite: &Invite) -> Option<crate::store::Entry> {
-    let generation = Store::new(store).current().ok()??;
-    let ledger = generation.ledger().ok()?;
-    ledger.current(&invite.organization, invite.year).cloned()
-}
-
-fn organization_name(store: &std::path::Path, invite: &Invite) -> String {
+/// The organization's name in the register, and what the secretariat holds
+/// for its year: the file in force. The store's generation is opened once.
+fn holding(store: &std::path::Path, invite: &Invite) -> (String, Option<crate::store::Entry>) {
     let generation = Store::new(store).current().ok().flatten();
-    crate::ingest::choose_register(None, generation.as_ref())
+    let name = crate::ingest::choose_register(None, generation.as_ref())
         .ok()
         .and_then(|(r, _)| r.get(&invite.organization).map(|o| o.name.clone()))
-        .unwrap_or_else(|| invite.organization.clone())
+        .unwrap_or_else(|| invite.organization.clone());
+    let current = generation
+        .and_then(|g| g.ledger().ok())
+        .and_then(|l| l.current(&invite.organization, invite.year).cloned());
+    (name, current)
 }
 
 /// `GET /send/{token}`: the organization's page.
@@ -127,7 +126,7 @@ pub async fn page(
     let store = shared.options.store.clone();
     let (name, current) = {
         let of = invite.clone();
-        tokio::task::spawn_blocking(move || (organization_name(&store, &of), in_force(&store, &of)))
+        tokio::task::spawn_blocking(move || holding(&store, &of))
             .await
             .unwrap_or_else(|_| (invite.organization.clone(), None))
     };
