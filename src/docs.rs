@@ -33,23 +33,30 @@ pub fn markdown(schema: &Schema) -> String {
             label_in(&sheet.help, "en"),
             other_names(schema, &sheet.labels, &sheet.aliases)
         );
+        // Titles read in languages the template is not written in get a
+        // column of their own, when there are such languages.
+        let also = !schema.title_languages.is_empty();
+        let _ = write!(out, "| field | label ({}) |", schema.languages.join(" / "));
+        if also {
+            let _ = write!(out, " also read ({}) |", schema.title_languages.join(" / "));
+        }
         let _ = writeln!(
             out,
-            "| field | label ({}) | also read ({}) | type | required | rules |\n|---|---|---|---|---|---|",
-            schema.languages.join(" / "),
-            schema.title_languages.join(" / ")
+            " type | required | rules |\n|---|---|{}---|---|---|",
+            if also { "---|" } else { "" }
         );
         for f in &sheet.fields {
             let in_langs = |langs: &[String]| -> String {
                 let labels: Vec<&str> = langs.iter().map(|l| f.label(l)).collect();
                 labels.join(" / ")
             };
+            let _ = write!(out, "| `{}` | {} |", f.id, in_langs(&schema.languages));
+            if also {
+                let _ = write!(out, " {} |", in_langs(&schema.title_languages));
+            }
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} |",
-                f.id,
-                in_langs(&schema.languages),
-                in_langs(&schema.title_languages),
+                " {} | {} | {} |",
                 type_name(f),
                 if f.required { "yes" } else { "no" },
                 rules(f)
@@ -68,16 +75,17 @@ pub fn markdown(schema: &Schema) -> String {
         let _ = writeln!(out, "### {} (`{name}`)\n", label_in(&vocab.labels, "en"));
         let _ = writeln!(
             out,
-            "| code | en | fr | es | also accepted |\n|---|---|---|---|---|"
+            "| code | {} | also accepted |\n|---|{}---|",
+            schema.languages.join(" | "),
+            "---|".repeat(schema.languages.len())
         );
         for t in &vocab.terms {
+            let labels: Vec<&str> = schema.languages.iter().map(|l| t.label(l)).collect();
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} |",
+                "| `{}` | {} | {} |",
                 t.code,
-                t.label("en"),
-                t.label("fr"),
-                t.label("es"),
+                labels.join(" | "),
                 t.aliases.join(", ")
             );
         }

@@ -258,13 +258,13 @@ impl Finding {
             parts.push(crate::msg!("expected", what = e.clone()).render(lang));
         }
         if !self.suggestions.is_empty() {
-            let s: Vec<String> = self
+            let these = self
                 .suggestions
                 .iter()
-                .map(|s| crate::msg!("quoted", value = s).render(lang))
+                .map(|s| crate::messages::Arg::from(crate::msg!("quoted", value = s)))
                 .collect();
-            let or = format!(" {} ", word("or", lang));
-            parts.push(crate::msg!("did-you-mean", these = s.join(&or)).render(lang));
+            let these = crate::messages::Arg::Or(these);
+            parts.push(crate::msg!("did-you-mean", these = these).render(lang));
         }
         parts.join(&word("separator", lang))
     }
@@ -300,15 +300,18 @@ impl Counts {
 impl Counts {
     /// `2 errors, 1 warning, 0 notes`, in `lang`.
     pub fn say(&self, lang: &str) -> String {
+        // "2 errors" in English; "ошибок: 2" where the word's form would
+        // depend on the number in ways one plural cannot say.
         let n = |count: usize, one: String, many: String| {
-            format!("{count} {}", if count == 1 { one } else { many })
+            let word = if count == 1 { one } else { many };
+            crate::msg!("count", n = count, word = word).render(lang)
         };
-        format!(
-            "{}, {}, {}",
+        [
             n(self.errors, word("error", lang), word("errors", lang)),
             n(self.warnings, word("warning", lang), word("warnings", lang)),
-            n(self.notes, word("note", lang), word("notes", lang))
-        )
+            n(self.notes, word("note", lang), word("notes", lang)),
+        ]
+        .join(&word("list-comma", lang))
     }
 }
 

@@ -19,7 +19,7 @@ use crate::schema::{Labels, label_in};
 const CATALOGUE_TOML: &str = include_str!("../schema/messages.toml");
 
 /// Languages the whole output is written in.
-pub const LANGUAGES: &[&str] = &["en", "fr", "es"];
+pub const LANGUAGES: &[&str] = &["en", "fr", "es", "ar", "zh", "ru"];
 
 /// A sentence of the catalogue with its blanks filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +174,7 @@ impl Arg {
                 let first = label_in(labels, lang);
                 let mut names = vec![first];
                 names.extend(order.iter().map(String::as_str).filter(|n| *n != first));
-                join(&names, &word("or", lang))
+                join(&names, &word("or", lang), lang)
             }
             Arg::Message(m) => m.render(lang),
             Arg::And(items) | Arg::Or(items) => {
@@ -184,19 +184,25 @@ impl Arg {
                 };
                 let items: Vec<String> = items.iter().map(|i| i.render(lang)).collect();
                 let items: Vec<&str> = items.iter().map(String::as_str).collect();
-                join(&items, &conjunction)
+                join(&items, &conjunction, lang)
             }
             Arg::Lower(inner) => inner.render(lang).to_lowercase(),
         }
     }
 }
 
-/// `a, b or c`.
-fn join(items: &[&str], last: &str) -> String {
+/// `a, b or c`, with the commas and spacing of `lang`.
+fn join(items: &[&str], last: &str, lang: &str) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
-        [init @ .., end] => format!("{} {last} {end}", init.join(", ")),
+        [init @ .., end] => crate::msg!(
+            "list-last",
+            init = init.join(&word("list-comma", lang)),
+            conjunction = last,
+            end = *end
+        )
+        .render(lang),
     }
 }
 

@@ -167,7 +167,10 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     };
 
     {
-        let ws = wb.add_worksheet().set_name(&w.instructions)?;
+        let ws = wb
+            .add_worksheet()
+            .set_name(&w.instructions)?
+            .set_right_to_left(rtl);
         ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 28)?;
         ws.set_column_width(1, 100)?;
@@ -181,12 +184,15 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
         row += 1;
-        ws.write_string(row, 0, "Schema")?;
+        ws.write_string(row, 0, crate::messages::word("template-schema", lang))?;
         ws.write_string(row, 1, schema.version.as_str())?;
     }
 
     for sheet in &schema.sheets {
-        let ws = wb.add_worksheet().set_name(sheet.label(lang))?;
+        let ws = wb
+            .add_worksheet()
+            .set_name(sheet.label(lang))?
+            .set_right_to_left(rtl);
         // Printed, each sheet is one page wide.
         ws.set_print_fit_to_pages(1, 0);
         if sheet.layout == Layout::Table {
@@ -273,7 +279,10 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     }
 
     {
-        let ws = wb.add_worksheet().set_name(&w.lists)?;
+        let ws = wb
+            .add_worksheet()
+            .set_name(&w.lists)?
+            .set_right_to_left(rtl);
         ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, LIST_LABEL_CHARS as f64 + 14.0)?;
         ws.set_column_width(1, 24)?;
@@ -303,7 +312,10 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     }
 
     {
-        let ws = wb.add_worksheet().set_name(&w.countries)?;
+        let ws = wb
+            .add_worksheet()
+            .set_name(&w.countries)?
+            .set_right_to_left(rtl);
         ws.set_print_fit_to_pages(1, 0);
         ws.set_column_width(0, 50)?;
         ws.set_column_width(1, 10)?;
@@ -422,7 +434,7 @@ mod tests {
     #[test]
     fn the_instructions_name_the_sheets_as_the_schema_does() {
         let schema = Schema::current();
-        for lang in ["en", "fr", "es"] {
+        for lang in crate::messages::LANGUAGES {
             let w = words(schema, lang);
             for sheet in &schema.sheets {
                 assert!(

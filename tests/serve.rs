@@ -253,7 +253,7 @@ fn a_broken_file_gives_a_page_of_findings_in_french_with_its_marked_copy() {
     );
     assert_eq!(page.status, 200);
     let html = page.text();
-    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("<html lang=\"fr\" dir=\"ltr\">"));
     // The finding at its cell, in French, with what to do; values escaped.
     assert!(
         html.contains("Valeur absente de la liste des codes"),
@@ -314,6 +314,18 @@ fn a_broken_file_gives_a_page_of_findings_in_french_with_its_marked_copy() {
     let template = request(server.port, "GET", "/template?lang=fr", &[], b"");
     assert_eq!(template.status, 200);
     assert!(template.body.starts_with(b"PK"));
+    // In Arabic, the page runs from right to left, and says the same.
+    let page = upload(
+        server.port,
+        "/check",
+        "report.xlsx",
+        &book,
+        &[("Accept-Language", "ar-EG, ar;q=0.9, en;q=0.5")],
+    );
+    let html = page.text();
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+    assert!(html.contains("القيمة غير واردة في قائمة الرموز"), "{html}");
+    assert!(html.contains("Actions!E3"), "{html}");
 }
 
 #[test]

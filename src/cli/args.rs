@@ -79,6 +79,9 @@ pub enum Lang {
     En,
     Fr,
     Es,
+    Ar,
+    Zh,
+    Ru,
 }
 
 impl Lang {
@@ -87,6 +90,9 @@ impl Lang {
             Lang::En => "en",
             Lang::Fr => "fr",
             Lang::Es => "es",
+            Lang::Ar => "ar",
+            Lang::Zh => "zh",
+            Lang::Ru => "ru",
         }
     }
 }

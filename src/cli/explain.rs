@@ -23,11 +23,14 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<u8> {
         let hint = if near.is_empty() {
             String::new()
         } else {
-            let or = format!(" {} ", word("or", lang));
+            let these = near
+                .iter()
+                .map(|n| crate::messages::Arg::from(n.as_str()))
+                .collect();
             format!(
                 "{}{}",
                 word("separator", lang),
-                msg!("did-you-mean", these = near.join(&or)).render(lang)
+                msg!("did-you-mean", these = crate::messages::Arg::Or(these)).render(lang)
             )
         };
         bail!(

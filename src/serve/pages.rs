@@ -1,5 +1,5 @@
 //! The pages, rendered on the server with minijinja (every value escaped),
-//! in English, French or Spanish from the messages catalogue. Scripting only
+//! in the six languages of the messages catalogue (Arabic right to left). Scripting only
 //! improves them (dropping a file, a busy button); they work without it.
 
 use axum::http::{HeaderMap, StatusCode, header};
@@ -16,7 +16,7 @@ use crate::validate::rows::RowView;
 pub const STYLE: &str = include_str!("page/style.css");
 pub const SCRIPT: &str = include_str!("page/app.js");
 
-const LANGUAGES: [&str; 3] = ["en", "fr", "es"];
+use crate::messages::LANGUAGES;
 
 /// Why a check gave no report.
 #[derive(Debug, Clone)]
@@ -156,6 +156,9 @@ fn common_with(lang: &str, path: &str, action: &str, home: &str) -> minijinja::V
                 name => match *l {
                     "fr" => word("language-fr", l),
                     "es" => word("language-es", l),
+                    "ar" => word("language-ar", l),
+                    "zh" => word("language-zh", l),
+                    "ru" => word("language-ru", l),
                     _ => word("language-en", l),
                 },
                 href => format!("{path}?lang={l}"),
@@ -165,6 +168,8 @@ fn common_with(lang: &str, path: &str, action: &str, home: &str) -> minijinja::V
         .collect();
     context! {
         lang => lang,
+        // Arabic reads from right to left.
+        dir => if lang == "ar" { "rtl" } else { "ltr" },
         switch => switch,
         title => word("web-title", lang),
         languages => word("web-languages", lang),
