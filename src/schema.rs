@@ -585,7 +585,7 @@ impl Schema {
     /// accepted spelling.
     pub fn lookup(&self, vocabulary: &str, value: &str) -> Option<(&Term, Match)> {
         let vi = self.index.vocabularies.get(vocabulary)?;
-        let trimmed = value.trim();
+        let trimmed = crate::text::trim(value);
         if let Some(&i) = vi.exact.get(trimmed) {
             return Some((&vi.terms[i], Match::Exact));
         }
@@ -594,7 +594,10 @@ impl Schema {
         // label, ignoring case) is then a few comparisons.
         let same = |k: &String| {
             k.eq_ignore_ascii_case(trimmed)
-                || (!k.is_ascii() && k.to_lowercase() == trimmed.to_lowercase())
+                || (!k.is_ascii()
+                    && k.chars()
+                        .flat_map(char::to_lowercase)
+                        .eq(trimmed.chars().flat_map(char::to_lowercase)))
         };
         let exact = same(&term.code) || term.labels.values().any(same);
         Some((term, if exact { Match::Exact } else { Match::Spelling }))

@@ -38,6 +38,17 @@ fn collapse(chars: impl Iterator<Item = char>, len: usize) -> String {
     out
 }
 
+/// [`str::trim`], looking only at the first and last characters when
+/// neither is white space, as in most cells: it runs on every cell.
+pub fn trim(s: &str) -> &str {
+    let kept = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if kept(s.chars().next()) && kept(s.chars().next_back()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Without a trailing parenthesized hint: `Title * (required)` -> `Title *`.
 pub fn strip_hint(s: &str) -> &str {
     let s = s.trim();
@@ -224,6 +235,29 @@ mod tests {
         assert_eq!(cell_name(6, 3), "D7");
         assert_eq!(column_name(26), "AA");
         assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "é",
+            " é ",
+            "été\n",
+            "\t",
+            "a b",
+            "\u{202f}35\u{202f}",
+            "مرحبا ",
+            "中文",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]

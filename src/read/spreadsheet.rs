@@ -13,23 +13,33 @@ use super::{
 };
 use crate::findings::{Finding, Place};
 
-pub(super) fn read_xlsx(bytes: &[u8], xlsm: bool, limits: &Limits, want: SheetFilter) -> Read {
+/// Reads an xlsx or xlsm; `archive` is its directory, already read for the
+/// limits, which the look at each sheet's XML uses again.
+pub(super) fn read_xlsx(
+    bytes: &[u8],
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    xlsm: bool,
+    limits: &Limits,
+    want: SheetFilter,
+) -> Read {
     let container = if xlsm {
         Container::Xlsm
     } else {
         Container::Xlsx
     };
-    let mut wb = match Xlsx::new(Cursor::new(bytes)) {
+    // Calamine does not say which rows are hidden or outside the used
+    // range: the sheets' XML is looked at for that first, and for whether a
+    // sheet may hold formulas. Calamine then reads those sheets as they were
+    // inflated for that look, not inflating them a second time.
+    let (unseen, repacked) = super::unseen::xlsx(archive, want);
+    let source: &[u8] = repacked.as_deref().unwrap_or(bytes);
+    let mut wb = match Xlsx::new(Cursor::new(source)) {
         Ok(wb) => wb,
         Err(e) => return Read::failed(structure(&e)),
     };
     let names = wb.sheet_names();
     let hidden = hidden_sheets(wb.sheets_metadata());
     let mut noted = Vec::new();
-    // Calamine does not say which rows are hidden or outside the used
-    // range: the sheets' XML is skimmed for that first, and for whether a
-    // sheet may hold formulas.
-    let unseen = super::unseen::xlsx(bytes, want);
     let mut read = read_sheets(names, container, limits, want, |name| {
         let mut cells = wb
             .worksheet_cells_reader(name)

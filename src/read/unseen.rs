@@ -1,11 +1,12 @@
 //! Data a person may not see in an xlsx workbook: rows and columns marked
 //! hidden, and cells outside the range the sheet declares as used. Calamine
-//! reads such cells without saying so, so the sheet's XML is looked at once
-//! more, a block at a time, and parsed only when it holds `hidden=`.
+//! reads such cells without saying so, so the sheet's XML is looked at
+//! first, and parsed only when it holds `hidden=`. Each sheet is inflated
+//! once: calamine reads the copy inflated for that look.
 
 use crate::messages::Arg;
 use crate::msg;
-use std::io::{Cursor, Read as _};
+use std::io::Read as _;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -38,40 +39,111 @@ impl Unseen {
     }
 }
 
-/// Looks at the XML of each wanted sheet.
-pub(super) fn xlsx(bytes: &[u8], want: super::SheetFilter) -> Vec<Unseen> {
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Vec::new();
+thread_local! {
+    /// A sheet's XML and the repacked archive, kept from one workbook to the
+    /// next: allocated anew each time, such buffers go back to the system
+    /// and come again, page by page, for every file.
+    static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new()))
     };
-    let mut out = Vec::new();
-    for (name, path) in sheet_paths(&mut zip) {
-        if !want(&name) {
-            continue;
-        }
-        let Some(Skimmed {
-            hides,
-            formulas,
-            declared,
-        }) = skim(&mut zip, &path)
-        else {
-            continue;
-        };
-        let (rows, cols) = if hides {
-            part(&mut zip, &path)
-                .map(|xml| hidden_in(&xml))
-                .unwrap_or_default()
-        } else {
-            Default::default()
-        };
-        out.push(Unseen {
-            sheet: name,
-            rows,
-            cols,
-            declared,
-            formulas,
-        });
+}
+
+/// A workbook repacked by [`xlsx`]; its buffer is kept for the next one.
+pub(super) struct Repacked(Vec<u8>);
+
+impl std::ops::Deref for Repacked {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
     }
-    out
+}
+
+impl Drop for Repacked {
+    fn drop(&mut self) {
+        let buffer = std::mem::take(&mut self.0);
+        BUFFERS.with(|b| b.borrow_mut().1 = kept(buffer));
+    }
+}
+
+/// A buffer worth keeping: not the one a rare large workbook needed.
+fn kept(buffer: Vec<u8>) -> Vec<u8> {
+    if buffer.capacity() > 4 << 20 {
+        Vec::new()
+    } else {
+        buffer
+    }
+}
+
+/// Looks at the XML of each wanted sheet. Each is inflated once, here: the
+/// workbook is given back with those sheets stored uncompressed (every other
+/// part copied as it is), for calamine to read without inflating them again.
+/// None when it cannot be repacked; calamine then reads the file as it came.
+pub(super) fn xlsx<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    want: super::SheetFilter,
+) -> (Vec<Unseen>, Option<Repacked>) {
+    use std::io::Write as _;
+    let wanted: Vec<(String, String)> = sheet_paths(zip)
+        .into_iter()
+        .filter(|(name, _)| want(name))
+        .collect();
+    let (mut xml, mut buffer) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buffer.clear();
+    let mut writer = Some(zip::ZipWriter::new(std::io::Cursor::new(buffer)));
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let Some(Ok(part)) = zip.name_for_index(i).map(|n| n.map(|n| n.into_owned())) else {
+            writer = None;
+            continue;
+        };
+        let sheet = wanted.iter().find(|(_, path)| *path == part);
+        xml.clear();
+        // A part that cannot be inflated is copied as it is, for calamine
+        // to say what is wrong with it.
+        let inflated = sheet.is_some()
+            && zip
+                .by_index(i)
+                .is_ok_and(|mut f| f.read_to_end(&mut xml).is_ok());
+        if let (Some((name, _)), true) = (sheet, inflated) {
+            let Skimmed {
+                hides,
+                formulas,
+                declared,
+            } = skim(&xml);
+            let (rows, cols) = if hides {
+                hidden_in(&xml)
+            } else {
+                Default::default()
+            };
+            out.push(Unseen {
+                sheet: name.clone(),
+                rows,
+                cols,
+                declared,
+                formulas,
+            });
+        }
+        let Some(w) = writer.as_mut() else {
+            continue;
+        };
+        let written = if inflated {
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .large_file(xml.len() as u64 >= u64::from(u32::MAX));
+            w.start_file(part, stored)
+                .and_then(|()| Ok(w.write_all(&xml)?))
+        } else {
+            zip.by_index_raw(i).and_then(|f| w.raw_copy_file(f))
+        };
+        if written.is_err() {
+            writer = None;
+        }
+    }
+    let repacked = writer
+        .and_then(|w| w.finish().ok())
+        .map(|c| Repacked(c.into_inner()));
+    BUFFERS.with(|b| b.borrow_mut().0 = kept(xml));
+    (out, repacked)
 }
 
 /// A note for each read sheet whose hidden rows or columns, or cells outside
@@ -170,7 +242,7 @@ fn spans(v: &[u32], name: impl Fn(u32) -> String) -> String {
     out.join(", ")
 }
 
-/// What a block-at-a-time pass over a sheet's XML found.
+/// What a pass over a sheet's XML found.
 struct Skimmed {
     /// It holds `hidden=`.
     hides: bool,
@@ -179,53 +251,13 @@ struct Skimmed {
     declared: Option<(u32, u32)>,
 }
 
-/// A block-at-a-time pass over a sheet's XML: whether it holds `hidden=` or
-/// `<f`, and the used range it declares. None when the part cannot be read.
-fn skim<R: std::io::Read + std::io::Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    name: &str,
-) -> Option<Skimmed> {
-    const HIDDEN: &[u8] = b"hidden=";
-    const FORMULA: &[u8] = b"<f";
-    let mut f = zip.by_name(name).ok()?;
-    let hidden = memchr::memmem::Finder::new(HIDDEN);
-    let formula = memchr::memmem::Finder::new(FORMULA);
-    let mut buf = [0u8; 16 * 1024];
-    // Each block starts with the last bytes of the one before, so that a
-    // needle cut at a block's end is still found.
-    let keep = HIDDEN.len() - 1;
-    let mut have = 0;
-    let mut out = Skimmed {
-        hides: false,
-        formulas: false,
-        declared: None,
-    };
-    let mut first = true;
-    loop {
-        let n = match f.read(&mut buf[have..]) {
-            Ok(0) => return Some(out),
-            // What could not be read is read by calamine, formulas and all.
-            Err(_) => {
-                out.formulas = true;
-                return Some(out);
-            }
-            Ok(n) => n,
-        };
-        have += n;
-        if first {
-            // `<dimension>` comes before the cells, in the first block.
-            out.declared = dimension(&buf[..have]);
-            first = false;
-        }
-        out.hides |= hidden.find(&buf[..have]).is_some();
-        out.formulas |= formula.find(&buf[..have]).is_some();
-        if out.hides && out.formulas {
-            return Some(out);
-        }
-        if have >= keep {
-            buf.copy_within(have - keep..have, 0);
-            have = keep;
-        }
+/// Whether a sheet's XML holds `hidden=` or `<f`, and the used range it
+/// declares (`<dimension>` comes before the cells).
+fn skim(xml: &[u8]) -> Skimmed {
+    Skimmed {
+        hides: memchr::memmem::find(xml, b"hidden=").is_some(),
+        formulas: memchr::memmem::find(xml, b"<f").is_some(),
+        declared: dimension(&xml[..xml.len().min(16 * 1024)]),
     }
 }
 

@@ -28,7 +28,9 @@ pub(super) fn read(bytes: &[u8], ext: Option<&str>, limits: &Limits, want: Sheet
         Err(f) => return Read::failed(f),
     };
     match kind {
-        Kind::Xlsx => super::spreadsheet::read_xlsx(bytes, ext == Some("xlsm"), limits, want),
+        Kind::Xlsx => {
+            super::spreadsheet::read_xlsx(bytes, &mut archive, ext == Some("xlsm"), limits, want)
+        }
         Kind::Xlsb => super::spreadsheet::read_xlsb(bytes, limits, want),
         Kind::Ods => super::spreadsheet::read_ods(bytes, limits, want),
         Kind::CsvZip => super::csv::read_zip(&mut archive, limits),

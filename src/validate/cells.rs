@@ -35,7 +35,16 @@ pub enum Order {
 pub fn figures_of(text: &str) -> Option<(u32, u32, i32)> {
     // Runs on every text cell of a file: most are not dates, and say so in
     // their first byte or their length, before anything is split.
-    let t = text.trim();
+    // Text that starts with a visible character other than a figure is not
+    // a date, however it ends.
+    if text
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_graphic() && !b.is_ascii_digit())
+    {
+        return None;
+    }
+    let t = crate::text::trim(text);
     if !(6..=16).contains(&t.len()) || !t.as_bytes()[0].is_ascii_digit() {
         return None;
     }
@@ -61,20 +70,23 @@ pub fn parse_date_in(text: &str, order: Order) -> Result<NaiveDate, DateProblem>
             DateProblem::Invalid(ymd(y, d, m).map(|d| d.format("%Y-%m-%d").to_string()))
         });
     }
-    let t = text.trim();
+    let t = crate::text::trim(text);
     // A date with a time of day: keep the date.
     let t = t
         .split(['T', ' '])
         .next()
         .filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-')
         .unwrap_or(t);
-    let nums: Vec<&str> = t.split(['-', '/', '.']).map(str::trim).collect();
-    if nums.len() == 3
-        && nums
+    // Three groups of figures, without a list made for them: dates are many.
+    let mut parts = t.split(['-', '/', '.']).map(str::trim);
+    let groups = [parts.next(), parts.next(), parts.next(), parts.next()];
+    if let [Some(a), Some(b), Some(c), None] = groups
+        && [a, b, c]
             .iter()
-            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            .all(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
     {
-        let n: Vec<u32> = nums.iter().map(|x| x.parse().unwrap_or(0)).collect();
+        let nums = [a, b, c];
+        let n: [u32; 3] = nums.map(|x| x.parse().unwrap_or(0));
         if nums[0].len() == 4 {
             return ymd(n[0] as i32, n[1], n[2]).ok_or(DateProblem::Invalid(None));
         }
@@ -210,6 +222,10 @@ pub fn from_serial(n: f64) -> Option<NaiveDate> {
 
 /// A whole number typed as text: `12`, `12.0`, `1,200`, `1 200`.
 pub fn parse_integer(text: &str) -> Option<i64> {
+    // Plain figures, the common case, need no copy.
+    if let Ok(n) = crate::text::trim(text).parse::<i64>() {
+        return Some(n);
+    }
     let t: String = text
         .trim()
         .chars()
@@ -272,7 +288,12 @@ pub fn split_list<T>(
     mut resolve: impl FnMut(&str) -> Option<T>,
 ) -> (Vec<(&str, Option<T>)>, bool) {
     fn clean(chunk: &str) -> &str {
-        chunk.trim().trim_start_matches(['-', '*']).trim()
+        let t = crate::text::trim(chunk);
+        if t.starts_with(['-', '*']) {
+            t.trim_start_matches(['-', '*']).trim()
+        } else {
+            t
+        }
     }
     if cell.contains([';', '\n', '\r', '\u{2022}']) {
         let items = cell
@@ -309,6 +330,21 @@ pub fn parse_sdg(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
         return (1..=17).contains(&n).then(|| number(n));
     }
+    // `9.c` or `16.10`, the usual form of a target: read without a copy.
+    let t = crate::text::trim(text);
+    if let Some((g, tg)) = t.split_once('.')
+        && (1..=2).contains(&g.len())
+        && g.bytes().all(|b| b.is_ascii_digit())
+        && ((1..=2).contains(&tg.len()) && tg.bytes().all(|b| b.is_ascii_digit())
+            || (tg.len() == 1 && tg.as_bytes()[0].is_ascii_lowercase()))
+    {
+        let g: u32 = g.parse().ok()?;
+        return match tg {
+            _ if !(1..=17).contains(&g) => None,
+            "0" => Some(number(g)),
+            _ => Some(Str::Owned(format!("{g}.{tg}"))),
+        };
+    }
     let folded = fold(text);
     let mut t = folded.as_str();
     for prefix in [
@@ -343,6 +379,19 @@ pub fn parse_sdg(text: &str) -> Option<Str> {
 pub fn parse_tunis(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
         return (1..=122).contains(&n).then(|| number(n));
+    }
+    // `35(d)` as the reader writes it back, the usual form: no search of
+    // prefixes, no copy of the text.
+    let b = crate::text::trim(text).as_bytes();
+    if let [digits @ .., b'(', letter, b')'] = b
+        && (1..=3).contains(&digits.len())
+        && digits.iter().all(u8::is_ascii_digit)
+        && letter.is_ascii_lowercase()
+    {
+        let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        return (1..=122)
+            .contains(&n)
+            .then(|| Str::Owned(format!("{n}({})", *letter as char)));
     }
     // Not `fold`: it would drop the "(d)" as a hint.
     let folded = text.trim().to_lowercase();
@@ -396,14 +445,14 @@ fn number(n: u32) -> Str {
 }
 
 fn small_number(text: &str) -> Option<u32> {
-    let t = text.trim();
+    let t = crate::text::trim(text);
     (!t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
         .then(|| t.parse().ok())
         .flatten()
 }
 
 pub fn is_email(s: &str) -> bool {
-    let s = s.trim();
+    let s = crate::text::trim(s);
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -419,7 +468,7 @@ pub fn is_email(s: &str) -> bool {
 
 /// An http(s) address, or the same with the scheme missing (then suggested).
 pub fn check_url(s: &str) -> Result<(), Option<String>> {
-    let s = s.trim();
+    let s = crate::text::trim(s);
     let valid_host = |rest: &str| {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         host.contains('.') && !host.starts_with('.') && !rest.chars().any(char::is_whitespace)
@@ -498,7 +547,14 @@ mod tests {
         assert_eq!(parse_sdg("9.c").as_deref(), Some("9.c"));
         assert_eq!(parse_sdg("Target 16.10").as_deref(), Some("16.10"));
         assert_eq!(parse_sdg("18"), None);
+        assert_eq!(parse_sdg("09.c").as_deref(), Some("9.c"));
+        assert_eq!(parse_sdg("9.C").as_deref(), Some("9.c"));
+        assert_eq!(parse_sdg(" 9.0 ").as_deref(), Some("9"));
+        assert_eq!(parse_sdg("18.1"), None);
         assert_eq!(parse_tunis("35 (d)").as_deref(), Some("35(d)"));
+        assert_eq!(parse_tunis("035(d)").as_deref(), Some("35(d)"));
+        assert_eq!(parse_tunis("123(d)"), None);
+        assert_eq!(parse_tunis("35(D)").as_deref(), Some("35(d)"));
         assert_eq!(parse_tunis("para 69").as_deref(), Some("69"));
         assert_eq!(parse_tunis("123"), None);
     }
@@ -519,6 +575,12 @@ mod tests {
             "Tanzania",
         ];
         assert_eq!(items("C1; C2\nC3", true, &codes).0, ["C1", "C2", "C3"]);
+        assert_eq!(items("C1;;C2\r\n C3 ;", true, &codes).0, ["C1", "C2", "C3"]);
+        assert_eq!(
+            items("• C1\n• C2; - C3", true, &codes).0,
+            ["C1", "C2", "C3"]
+        );
+        assert_eq!(items("C1 • C2", true, &codes).0, ["C1", "C2"]);
         assert_eq!(items("C1, C2", true, &codes).0, ["C1", "C2"]);
         // A comma splits only where every part is an item on its own.
         assert_eq!(

@@ -9,7 +9,7 @@ pub mod cells;
 pub mod rows;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -680,6 +680,11 @@ impl<'a> Validator<'a> {
             if n >= 2 && best.is_none_or(|(_, m)| n > m) {
                 best = Some((r, n));
             }
+            // A row naming every field cannot be outdone: the rows under it
+            // are data, not worth a lookup per cell.
+            if n >= self.schema.sheets[si].fields.len() {
+                break;
+            }
         }
         best.map(|(r, _)| r)
     }
@@ -719,7 +724,7 @@ impl<'a> Validator<'a> {
         // them. JSON is read exactly as written, as its JSON Schema says.
         let text: std::borrow::Cow<str> = match v {
             Value::Text(t) if self.json => std::borrow::Cow::Borrowed(t.as_str()),
-            Value::Text(t) => std::borrow::Cow::Borrowed(t.trim()),
+            Value::Text(t) => std::borrow::Cow::Borrowed(crate::text::trim(t)),
             other => std::borrow::Cow::Owned(other.display()),
         };
         let err = |code: &'static str, place: Place| Finding::new(code, place).value(text.as_ref());
@@ -744,7 +749,9 @@ impl<'a> Validator<'a> {
                             .expected(msg!("at-least-characters", min = min)),
                     );
                 }
-                Some(FieldValue::Text(Str::Owned(text.trim().to_string())))
+                Some(FieldValue::Text(Str::Owned(
+                    crate::text::trim(&text).to_string(),
+                )))
             }
             FieldType::Code => {
                 let vocab = field.vocabulary.as_deref().unwrap_or_default();
@@ -812,7 +819,7 @@ impl<'a> Validator<'a> {
                 Some(FieldValue::Int(n))
             }
             FieldType::Email => {
-                if cells::is_email(&text) && text.trim() == text {
+                if cells::is_email(&text) && crate::text::trim(&text) == text {
                     Some(FieldValue::Text(Str::Owned(text.into_owned())))
                 } else {
                     self.findings
@@ -821,7 +828,7 @@ impl<'a> Validator<'a> {
                 }
             }
             FieldType::Url => match cells::check_url(&text).and_then(|()| {
-                if text.trim() == text {
+                if crate::text::trim(&text) == text {
                     Ok(())
                 } else {
                     Err(Some(text.trim().to_string()))
@@ -1265,7 +1272,7 @@ impl<'a> Validator<'a> {
         for field in &def.fields {
             match field.kind {
                 FieldType::Id => {
-                    let mut seen: HashMap<&str, usize> = HashMap::new();
+                    let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
                     for (i, r) in records.iter().enumerate() {
                         let Some(id) = r.text(&field.id) else {
                             continue;
@@ -1292,7 +1299,7 @@ impl<'a> Validator<'a> {
                     else {
                         continue;
                     };
-                    let ids: HashSet<&str> = sub
+                    let ids: rustc_hash::FxHashSet<&str> = sub
                         .records(sheet)
                         .iter()
                         .filter_map(|r| r.text(target))
