@@ -958,9 +958,15 @@ fn findings_sheet(
         format!("<hyperlinks>{links}</hyperlinks>")
     };
     let split = header_row + 1;
+    // In Arabic the sheet runs from right to left.
+    let rtl = if lang == "ar" {
+        r#" rightToLeft="1""#
+    } else {
+        ""
+    };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView tabSelected="1" workbookViewId="0"><pane ySplit="{split}" topLeftCell="A{}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{rows}</sheetData>{links}<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>"#,
+<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView{rtl} tabSelected="1" workbookViewId="0"><pane ySplit="{split}" topLeftCell="A{}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{rows}</sheetData>{links}<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>"#,
         split + 1
     )
 }
@@ -973,7 +979,10 @@ fn copy(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8>, Xl
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let fill = |s: Severity| Color::RGB(u32::from_str_radix(&argb(s)[2..], 16).unwrap_or(0xFFFFFF));
     {
-        let ws = wb.add_worksheet().set_name(word("findings-sheet", lang))?;
+        let ws = wb
+            .add_worksheet()
+            .set_name(word("findings-sheet", lang))?
+            .set_right_to_left(lang == "ar");
         ws.write_string_with_format(
             0,
             0,

@@ -250,3 +250,33 @@ fn a_file_that_is_not_an_xlsx_gets_a_copy_that_says_so() {
         "{first:?}"
     );
 }
+
+/// In Arabic, the Findings sheet runs from right to left, in the
+/// organization's own workbook as in a copy.
+#[test]
+fn the_findings_sheet_runs_right_to_left_in_arabic() {
+    let dir = tempdir();
+    for (source, name) in [
+        ("submissions/2026/who.xlsx", "who-ar.xlsx"),
+        ("submissions/2026/undesa.ods", "undesa-ar.xlsx"),
+    ] {
+        let annotated = dir.path().join(name);
+        cstd()
+            .args(["validate", "--lang", "ar", source, "--annotate"])
+            .arg(&annotated)
+            .output()
+            .unwrap();
+        let parts = parts(&annotated);
+        let workbook = &parts["xl/workbook.xml"];
+        assert!(
+            workbook.contains("name=\"الملاحظات\""),
+            "{source}: {workbook}"
+        );
+        let right_to_left = parts
+            .iter()
+            .filter(|(n, _)| n.starts_with("xl/worksheets/"))
+            .filter(|(_, xml)| xml.contains("rightToLeft=\"1\""))
+            .count();
+        assert_eq!(right_to_left, 1, "{source}: one sheet right to left");
+    }
+}
