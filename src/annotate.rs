@@ -958,8 +958,7 @@ fn findings_sheet(
         format!("<hyperlinks>{links}</hyperlinks>")
     };
     let split = header_row + 1;
-    // In Arabic the sheet runs from right to left.
-    let rtl = if lang == "ar" {
+    let rtl = if crate::messages::right_to_left(lang) {
         r#" rightToLeft="1""#
     } else {
         ""
@@ -982,7 +981,7 @@ fn copy(source: &Source, findings: &[Finding], lang: &str) -> Result<Vec<u8>, Xl
         let ws = wb
             .add_worksheet()
             .set_name(word("findings-sheet", lang))?
-            .set_right_to_left(lang == "ar");
+            .set_right_to_left(crate::messages::right_to_left(lang));
         ws.write_string_with_format(
             0,
             0,

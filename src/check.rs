@@ -338,6 +338,17 @@ fn ledger_originals(ledger: &Ledger) -> impl Iterator<Item = &Entry> {
         .filter(|e| e.outcome != Outcome::Duplicate)
 }
 
+/// What the secretariat said of a file when it came (`--from`, `--year`,
+/// the page), for a repair to say it again.
+fn said_of(entry: &Entry) -> Said {
+    let by_secretariat = entry.attributed_by == Attribution::Secretariat;
+    Said {
+        from: entry.organization.clone().filter(|_| by_secretariat),
+        year: entry.year.filter(|_| by_secretariat),
+        channel: entry.channel,
+    }
+}
+
 /// Repairs what a check made under the store's lock finds; nothing is
 /// deleted that a repair could need: damaged generations are moved aside.
 pub fn repair(store: &Store, now: &str) -> crate::ingest::Result<Repaired> {
@@ -440,15 +451,7 @@ pub fn repair(store: &Store, now: &str) -> crate::ingest::Result<Repaired> {
                 name: Some(h.file.clone()),
                 received: Some(h.received.clone()),
                 // What the secretariat said of it, and how it came, stay.
-                said: Some(Said {
-                    from: (h.attributed_by == Attribution::Secretariat)
-                        .then(|| h.organization.clone())
-                        .flatten(),
-                    year: (h.attributed_by == Attribution::Secretariat)
-                        .then_some(h.year)
-                        .flatten(),
-                    channel: h.channel,
-                }),
+                said: Some(said_of(h)),
             }),
             None => unmatched.push(format!(
                 "{} from {}, received {}",

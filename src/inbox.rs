@@ -87,8 +87,7 @@ pub fn kept(store: &Path, invite: &Invite, id: &str) -> Option<Kept> {
     if !ok {
         return None;
     }
-    let (stamp, rest) = id.split_once('-')?;
-    let (_, name) = rest.split_once('-')?;
+    let (stamp, _, name) = name_parts(id)?;
     let received = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
         .ok()?
         .format("%Y-%m-%dT%H:%M:%SZ")
@@ -151,15 +150,15 @@ fn not_in(store: &Path, known: &std::collections::HashSet<&str>) -> Vec<String> 
             let name = e.file_name().to_string_lossy().into_owned();
             if p.is_dir() {
                 stack.push(p);
-            } else if crate::durable::is_temp(&name) {
                 continue;
-            } else if let Some(id) = named_sha(&name) {
-                if !known.contains(id) {
-                    out.push(p.strip_prefix(&root).unwrap_or(&p).display().to_string());
-                }
-            } else if let Ok((_, sha)) = crate::durable::sha256_file(&p)
-                && !known.contains(crate::store::submission_id(&sha))
-            {
+            }
+            let held = match name_parts(&name) {
+                _ if crate::durable::is_temp(&name) => false,
+                Some((_, sha, _)) if is_digest(sha) => !known.contains(sha),
+                _ => crate::durable::sha256_file(&p)
+                    .is_ok_and(|(_, sha)| !known.contains(crate::store::submission_id(&sha))),
+            };
+            if held {
                 out.push(p.strip_prefix(&root).unwrap_or(&p).display().to_string());
             }
         }
@@ -168,11 +167,17 @@ fn not_in(store: &Path, known: &std::collections::HashSet<&str>) -> Vec<String> 
     out
 }
 
-/// The 16 SHA-256 digits in an inbox name of [`keep`]'s making.
-fn named_sha(name: &str) -> Option<&str> {
-    let (_, rest) = name.split_once('-')?;
-    let (sha, _) = rest.split_once('-')?;
-    (sha.len() == 16 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(sha)
+/// An inbox name of [`keep`]'s making, `<received>-<sha256, 16 digits>-<name>`,
+/// in its three parts.
+fn name_parts(id: &str) -> Option<(&str, &str, &str)> {
+    let (stamp, rest) = id.split_once('-')?;
+    let (sha, name) = rest.split_once('-')?;
+    Some((stamp, sha, name))
+}
+
+/// Whether a part of a name is 16 SHA-256 digits, as [`keep`] writes them.
+fn is_digest(sha: &str) -> bool {
+    sha.len() == 16 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

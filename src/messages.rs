@@ -21,6 +21,12 @@ const CATALOGUE_TOML: &str = include_str!("../schema/messages.toml");
 /// Languages the whole output is written in.
 pub const LANGUAGES: &[&str] = &["en", "fr", "es", "ar", "zh", "ru"];
 
+/// Whether text in `lang` runs from right to left (Arabic): pages, sheets
+/// and marked copies are laid out so.
+pub fn right_to_left(lang: &str) -> bool {
+    lang == "ar"
+}
+
 /// A sentence of the catalogue with its blanks filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {

@@ -38,6 +38,7 @@ struct Words {
     alert_title: String,
     alert_one: String,
     alert_many: String,
+    schema_version: String,
 }
 
 fn words(schema: &Schema, lang: &str) -> Words {
@@ -73,6 +74,7 @@ fn words(schema: &Schema, lang: &str) -> Words {
         alert_title: word("template-alert-title", lang),
         alert_one: word("template-alert-one", lang),
         alert_many: word("template-alert-many", lang),
+        schema_version: word("template-schema", lang),
     }
 }
 
@@ -102,8 +104,7 @@ pub fn is_own_sheet(name: &str) -> bool {
 /// The template in one of the schema's languages, as xlsx bytes.
 pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
     let w = words(schema, lang);
-    // An Arabic template's sheets run from right to left.
-    let rtl = lang == "ar";
+    let rtl = crate::messages::right_to_left(lang);
     let mut wb = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
@@ -184,7 +185,7 @@ pub fn build(schema: &Schema, lang: &str) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
         row += 1;
-        ws.write_string(row, 0, crate::messages::word("template-schema", lang))?;
+        ws.write_string(row, 0, &w.schema_version)?;
         ws.write_string(row, 1, schema.version.as_str())?;
     }
 

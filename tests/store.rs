@@ -140,14 +140,19 @@ fn damage(path: &Path, how: Damage) {
     }
 }
 
-/// Every file of a store a person could damage: (what it is, its path).
-fn store_files(store: &Path) -> Vec<(String, PathBuf)> {
+/// The folder of the store's generation in force.
+fn current_generation(store: &Path) -> PathBuf {
     let current: u64 = std::fs::read_to_string(store.join("CURRENT"))
         .unwrap()
         .trim()
         .parse()
         .unwrap();
-    let gen_dir = store.join("gen").join(format!("{current:06}"));
+    store.join("gen").join(format!("{current:06}"))
+}
+
+/// Every file of a store a person could damage: (what it is, its path).
+fn store_files(store: &Path) -> Vec<(String, PathBuf)> {
+    let gen_dir = current_generation(store);
     let mut files = vec![
         ("CURRENT".to_string(), store.join("CURRENT")),
         ("the manifest".to_string(), gen_dir.join("manifest.json")),
@@ -797,10 +802,7 @@ fn a_repair_keeps_what_the_secretariat_said_of_a_file() {
     assert_eq!(before.0, "ESCAP");
     // The generation that holds it is damaged: the repair goes back to the
     // one before and takes the file in again, as it was said.
-    let current = std::fs::read_to_string(store.join("CURRENT")).unwrap();
-    let generation = store
-        .join("gen")
-        .join(format!("{:06}", current.trim().parse::<u64>().unwrap()));
+    let generation = current_generation(&store);
     damage(&generation.join("tables/files.parquet"), Damage::Alter);
     let repaired = repair(&store);
     assert_eq!(

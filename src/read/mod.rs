@@ -42,11 +42,7 @@ impl Value {
     pub fn is_blank(&self) -> bool {
         match self {
             Value::Empty => true,
-            // Most text starts with a visible ASCII character: no need to trim.
-            Value::Text(s) => match s.as_bytes().first() {
-                Some(b) if b.is_ascii_graphic() => false,
-                _ => s.trim().is_empty(),
-            },
+            Value::Text(s) => crate::text::trim(s).is_empty(),
             Value::List(items) => items.is_empty(),
             _ => false,
         }

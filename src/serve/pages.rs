@@ -9,14 +9,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::findings::{Counts, Severity, catalogue, kind};
-use crate::messages::word;
+use crate::messages::{LANGUAGES, word};
 use crate::msg;
 use crate::validate::rows::RowView;
 
 pub const STYLE: &str = include_str!("page/style.css");
 pub const SCRIPT: &str = include_str!("page/app.js");
-
-use crate::messages::LANGUAGES;
 
 /// Why a check gave no report.
 #[derive(Debug, Clone)]
@@ -168,8 +166,7 @@ fn common_with(lang: &str, path: &str, action: &str, home: &str) -> minijinja::V
         .collect();
     context! {
         lang => lang,
-        // Arabic reads from right to left.
-        dir => if lang == "ar" { "rtl" } else { "ltr" },
+        dir => if crate::messages::right_to_left(lang) { "rtl" } else { "ltr" },
         switch => switch,
         title => word("web-title", lang),
         languages => word("web-languages", lang),

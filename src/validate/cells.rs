@@ -330,23 +330,19 @@ pub fn parse_sdg(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
         return (1..=17).contains(&n).then(|| number(n));
     }
-    // `9.c` or `16.10`, the usual form of a target: read without a copy.
-    let t = crate::text::trim(text);
-    if let Some((g, tg)) = t.split_once('.')
-        && (1..=2).contains(&g.len())
-        && g.bytes().all(|b| b.is_ascii_digit())
-        && ((1..=2).contains(&tg.len()) && tg.bytes().all(|b| b.is_ascii_digit())
-            || (tg.len() == 1 && tg.as_bytes()[0].is_ascii_lowercase()))
+    // Figures, dots and lower-case letters (`9.c`, `16.10`, the usual forms)
+    // are their own fold: no copy is made of them.
+    let trimmed = crate::text::trim(text);
+    let folded;
+    let mut t = if trimmed
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'.')
     {
-        let g: u32 = g.parse().ok()?;
-        return match tg {
-            _ if !(1..=17).contains(&g) => None,
-            "0" => Some(number(g)),
-            _ => Some(Str::Owned(format!("{g}.{tg}"))),
-        };
-    }
-    let folded = fold(text);
-    let mut t = folded.as_str();
+        trimmed
+    } else {
+        folded = fold(text);
+        folded.as_str()
+    };
     for prefix in [
         "sdg", "goal", "target", "odd", "ods", "objectif", "objetivo", "cible", "meta", "no.", "#",
     ] {
@@ -380,22 +376,19 @@ pub fn parse_tunis(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
         return (1..=122).contains(&n).then(|| number(n));
     }
-    // `35(d)` as the reader writes it back, the usual form: no search of
-    // prefixes, no copy of the text.
-    let b = crate::text::trim(text).as_bytes();
-    if let [digits @ .., b'(', letter, b')'] = b
-        && (1..=3).contains(&digits.len())
-        && digits.iter().all(u8::is_ascii_digit)
-        && letter.is_ascii_lowercase()
+    // Not `fold`: it would drop the "(d)" as a hint. Text already in lower
+    // case (`35(d)`, the usual form) is not copied.
+    let trimmed = crate::text::trim(text);
+    let lowered;
+    let mut t = if trimmed
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
     {
-        let n: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-        return (1..=122)
-            .contains(&n)
-            .then(|| Str::Owned(format!("{n}({})", *letter as char)));
-    }
-    // Not `fold`: it would drop the "(d)" as a hint.
-    let folded = text.trim().to_lowercase();
-    let mut t = folded.as_str();
+        lowered = trimmed.to_lowercase();
+        lowered.as_str()
+    } else {
+        trimmed
+    };
     for prefix in [
         "paragraphs",
         "paragraph",
@@ -416,7 +409,13 @@ pub fn parse_tunis(text: &str) -> Option<Str> {
             break;
         }
     }
-    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let joined: String;
+    let t = if t.contains(char::is_whitespace) {
+        joined = t.chars().filter(|c| !c.is_whitespace()).collect();
+        joined.as_str()
+    } else {
+        t
+    };
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let n: u32 = t[..digits].parse().ok()?;
     if !(1..=122).contains(&n) {
