@@ -62,8 +62,12 @@ fn words(schema: &Schema, lang: &str) -> Words {
         lists: lists.clone(),
         countries: word("template-countries", lang),
         title: word("template-title", lang),
-        intro: crate::msg!("template-intro", sheets = sheets.join(", "), lists = lists)
-            .render(lang),
+        intro: crate::msg!(
+            "template-intro",
+            sheets = sheets.join(&word("list-comma", lang)),
+            lists = lists
+        )
+        .render(lang),
         required: word("template-required", lang),
         code: word("template-code", lang),
         label: word("template-label", lang),
@@ -445,6 +449,10 @@ mod tests {
                 );
             }
             assert!(w.intro.contains(&w.lists), "{lang}: {}", w.intro);
+            // The sheets are listed with the language's own comma.
+            if *lang == "zh" {
+                assert!(w.intro.contains("组织、行动"), "{}", w.intro);
+            }
         }
     }
 }
