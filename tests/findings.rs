@@ -811,6 +811,42 @@ fn formula_without_value() -> Vec<u8> {
     )
 }
 
+/// A formula without its value in an optional column is named under that
+/// column too, in a form's row as in a table's column, like the
+/// validator's own findings.
+#[test]
+fn a_formula_without_its_value_names_its_column_wherever_it_is() {
+    let dir = tempdir();
+    let bytes = raw_xlsx(
+        &format!(
+            r#"<row r="1">{}{}{}</row><row r="2">{}{}<c r="C2"><f>A2&amp;"x"</f></c></row><row r="3"><c r="C3"><f>1+1</f></c></row>"#,
+            raw_cell("A1", "Action ID"),
+            raw_cell("B1", "Title"),
+            raw_cell("C1", "Partners"),
+            raw_cell("A2", "A1"),
+            raw_cell("B2", "A title"),
+        ),
+        &[],
+    );
+    let path = write(dir.path(), "f.xlsx", &bytes);
+    let report = check(&path);
+    let named: Vec<(String, Option<&str>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "formula-no-value")
+        .map(|f| (place_of(f), f.place.column.as_deref()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("Actions!C2".to_string(), Some("Partners")),
+            ("Actions!C3".to_string(), Some("Partners"))
+        ],
+        "{:?}",
+        report.findings
+    );
+}
+
 /// A required cell whose formula has no stored value is one finding, which
 /// says why the cell reads as empty, not also "fill in the cell".
 #[test]

@@ -9,7 +9,7 @@ pub mod cells;
 pub mod rows;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -211,11 +211,14 @@ impl Context {
     }
 }
 
-/// Checks a workbook against the schema.
+/// Checks a workbook against the schema. The reader's findings at a cell
+/// (`read`) are given the title of the cell's column, as the validator
+/// found the columns, so that they read as its own findings do.
 pub fn validate(
     wb: &Workbook,
     schema: &'static Schema,
     ctx: &Context,
+    read: &mut [Finding],
 ) -> (Submission, Vec<Finding>) {
     let mut v = Validator {
         schema,
@@ -226,6 +229,7 @@ pub fn validate(
         locs: vec![Vec::new(); schema.sheets.len()],
     };
     let sub = v.run(wb);
+    v.name_columns(read);
     (sub, v.findings)
 }
 
@@ -663,6 +667,44 @@ impl<'a> Validator<'a> {
                 .position(|f| &*f.id == title)
         } else {
             self.schema.field_for_label(si, title)
+        }
+    }
+
+    /// Gives each finding at a cell of a column the validator found, and
+    /// without a column yet, that column's title: a form's by its row and
+    /// column, a table's by its column, under the table's first record.
+    fn name_columns(&self, findings: &mut [Finding]) {
+        if !findings
+            .iter()
+            .any(|f| f.place.at.is_some() && f.place.column.is_none())
+        {
+            return;
+        }
+        let mut cells: HashMap<(&str, usize, usize), &str> = HashMap::new();
+        let mut columns: HashMap<(&str, usize), (usize, &str)> = HashMap::new();
+        for at in self.locs.iter().flatten().flatten() {
+            let sheet = at.sheet.name.as_str();
+            cells.insert((sheet, at.row, at.col), at.column);
+            if at.layout == Layout::Table {
+                let first = columns
+                    .entry((sheet, at.col))
+                    .or_insert((at.row, at.column));
+                first.0 = first.0.min(at.row);
+            }
+        }
+        for f in findings {
+            let (Some(sheet), Some((r, c)), None) = (&f.place.sheet, f.place.at, &f.place.column)
+            else {
+                continue;
+            };
+            let (sheet, r, c) = (sheet.as_str(), r as usize, c as usize);
+            let title = cells.get(&(sheet, r, c)).copied().or_else(|| {
+                columns
+                    .get(&(sheet, c))
+                    .filter(|(first, _)| r >= *first)
+                    .map(|(_, t)| *t)
+            });
+            f.place.column = title.map(str::to_string);
         }
     }
 
@@ -1480,28 +1522,18 @@ pub fn report(
             submission: None,
         };
     };
-    let (sub, more) = validate(&wb, schema, ctx);
+    let (sub, mut more) = validate(&wb, schema, ctx, &mut findings);
     // A cell empty because its formula has no stored value is said once, as
-    // such, under its column's title.
-    let no_value: std::collections::HashMap<(Option<String>, Option<String>), usize> = findings
+    // such (under its column's title, like every finding at a cell).
+    let no_value: HashSet<(Option<&str>, Option<&str>)> = findings
         .iter()
-        .enumerate()
-        .filter(|(_, f)| f.code == "formula-no-value")
-        .map(|(i, f)| ((f.place.sheet.clone(), f.place.cell.clone()), i))
+        .filter(|f| f.code == "formula-no-value")
+        .map(|f| (f.place.sheet.as_deref(), f.place.cell.as_deref()))
         .collect();
-    let mut more = more;
     if !no_value.is_empty() {
         more.retain(|f| {
-            let at = (f.place.sheet.clone(), f.place.cell.clone());
-            match no_value.get(&at) {
-                Some(&i) if f.code == "required-missing" => {
-                    if findings[i].place.column.is_none() {
-                        findings[i].place.column = f.place.column.clone();
-                    }
-                    false
-                }
-                _ => true,
-            }
+            f.code != "required-missing"
+                || !no_value.contains(&(f.place.sheet.as_deref(), f.place.cell.as_deref()))
         });
     }
     findings.extend(more);
