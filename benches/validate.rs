@@ -33,13 +33,20 @@ fn main() {
     let limits = Limits::default();
 
     // For a profiler (valgrind --tool=callgrind): validate one workbook
-    // CSTD_PROFILE_LOOP times and nothing else.
+    // CSTD_PROFILE_LOOP times and nothing else (toggle collection on
+    // `cstd::validate::check_path*`, or `validate::calamine_read*`).
     if let Some(n) = std::env::var("CSTD_PROFILE_LOOP")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
     {
+        // `CSTD_PROFILE_CALAMINE=1`: calamine's bare read instead, the baseline.
+        let bare = std::env::var_os("CSTD_PROFILE_CALAMINE").is_some();
         for _ in 0..n {
-            std::hint::black_box(check_path(one, schema, &ctx, &limits));
+            if bare {
+                std::hint::black_box(calamine_read(one));
+            } else {
+                std::hint::black_box(check_path(one, schema, &ctx, &limits));
+            }
         }
         return;
     }

@@ -301,7 +301,7 @@ fn guarded(f: impl FnOnce() -> Read) -> Read {
 pub(crate) struct SheetBuilder<'a> {
     name: String,
     limits: &'a Limits,
-    cells: Vec<(u32, u32, Value)>,
+    rows: Vec<Vec<Value>>,
     scanned: u64,
 }
 
@@ -310,7 +310,7 @@ impl<'a> SheetBuilder<'a> {
         SheetBuilder {
             name: name.to_string(),
             limits,
-            cells: Vec::new(),
+            rows: Vec::new(),
             scanned: 0,
         }
     }
@@ -353,24 +353,29 @@ impl<'a> SheetBuilder<'a> {
                 );
             }
         }
-        self.cells.push((row, col, value));
+        // Each cell goes to its row at once, in whatever order cells come.
+        let (r, c) = (row as usize, col as usize);
+        if r >= self.rows.len() {
+            // A new row is made as wide as the one before: rows are alike.
+            let width = self.rows.last().map_or(0, Vec::len);
+            self.rows.resize_with(r + 1, Vec::new);
+            self.rows[r].reserve_exact(width.max(c + 1));
+        }
+        let cells = &mut self.rows[r];
+        if c < cells.len() {
+            cells[c] = value;
+        } else {
+            // Mostly the next cell of the row: no gap to fill.
+            cells.resize(c, Value::Empty);
+            cells.push(value);
+        }
         Ok(())
     }
 
     pub fn finish(self) -> Sheet {
-        let height = self.cells.iter().map(|c| c.0 + 1).max().unwrap_or(0) as usize;
-        // Each row is made once at its width, not grown cell by cell.
-        let mut widths = vec![0usize; height];
-        for &(r, c, _) in &self.cells {
-            widths[r as usize] = widths[r as usize].max(c as usize + 1);
-        }
-        let mut rows: Vec<Vec<Value>> = widths.into_iter().map(|w| vec![Value::Empty; w]).collect();
-        for (r, c, v) in self.cells {
-            rows[r as usize][c as usize] = v;
-        }
         Sheet {
             name: self.name,
-            rows,
+            rows: self.rows,
             keys: Vec::new(),
             json: None,
             problems: Vec::new(),

@@ -2,6 +2,7 @@
 //! spellings, numbers typed as text, list items, SDGs and Tunis paragraphs.
 
 use chrono::{Datelike, NaiveDate};
+use std::sync::OnceLock;
 
 use super::Str;
 use crate::text::fold;
@@ -71,6 +72,10 @@ pub fn parse_date_in(text: &str, order: Order) -> Result<NaiveDate, DateProblem>
         });
     }
     let t = crate::text::trim(text);
+    // The usual form, and the one every program writes.
+    if let Some(d) = iso_date(t) {
+        return Ok(d);
+    }
     // A date with a time of day: keep the date.
     let t = t
         .split(['T', ' '])
@@ -295,14 +300,19 @@ pub fn split_list<T>(
             t
         }
     }
-    if cell.contains([';', '\n', '\r', '\u{2022}']) {
-        let items = cell
-            .split([';', '\n', '\r', '\u{2022}'])
-            .map(clean)
-            .filter(|c| !c.is_empty())
-            .map(|c| (c, resolve(c)))
-            .collect();
-        return (items, false);
+    if let Some(first) = separator(cell.as_bytes(), 0) {
+        let (mut items, mut from, mut at) = (Vec::new(), 0, Some(first));
+        loop {
+            let c = clean(&cell[from..at.map_or(cell.len(), |(start, _)| start)]);
+            if !c.is_empty() {
+                items.push((c, resolve(c)));
+            }
+            let Some((start, len)) = at else {
+                return (items, false);
+            };
+            from = start + len;
+            at = separator(cell.as_bytes(), from);
+        }
     }
     let whole = clean(cell);
     if whole.is_empty() {
@@ -325,24 +335,56 @@ pub fn split_list<T>(
     }
 }
 
+/// Where the next separator of list items is from `from` on, and its length
+/// in bytes: `;`, a line break or a bullet. Bytes, not characters, are looked
+/// at: it runs on every list cell.
+fn separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b';' | b'\n' | b'\r' => return Some((i, 1)),
+            // U+2022 BULLET
+            0xE2 if b[i + 1..].starts_with(&[0x80, 0xA2]) => return Some((i, 3)),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// `SDG 9`, `Goal 9`, `9`, `ODD 9` -> `9`; `9.c`, `Target 9.c` -> `9.c`.
 pub fn parse_sdg(text: &str) -> Option<Str> {
     if let Some(n) = small_number(text) {
         return (1..=17).contains(&n).then(|| number(n));
     }
     // Figures, dots and lower-case letters (`9.c`, `16.10`, the usual forms)
-    // are their own fold: no copy is made of them.
+    // are their own fold: no copy is made of them. Short ASCII without hints
+    // (`SDG 9`) is folded by lowering its case, on the stack.
     let trimmed = crate::text::trim(text);
+    let mut lowered = [0u8; 24];
     let folded;
-    let mut t = if trimmed
+    let t = if trimmed
         .bytes()
         .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'.')
     {
         trimmed
+    } else if trimmed.len() <= lowered.len()
+        && trimmed
+            .bytes()
+            .all(|b| b == b' ' || (b.is_ascii_graphic() && b != b'(' && b != b'*'))
+    {
+        for (to, b) in lowered.iter_mut().zip(trimmed.bytes()) {
+            *to = b.to_ascii_lowercase();
+        }
+        std::str::from_utf8(&lowered[..trimmed.len()]).unwrap_or_default()
     } else {
         folded = fold(text);
         folded.as_str()
     };
+    sdg_of(t)
+}
+
+/// [`parse_sdg`] of text already folded.
+fn sdg_of(mut t: &str) -> Option<Str> {
     for prefix in [
         "sdg", "goal", "target", "odd", "ods", "objectif", "objetivo", "cible", "meta", "no.", "#",
     ] {
@@ -359,13 +401,22 @@ pub fn parse_sdg(text: &str) -> Option<Str> {
         return None;
     }
     match target {
-        // `9.0` from a number cell means goal 9.
-        None | Some("0") => Some(number(g)),
-        Some(tg)
-            if (tg.len() <= 2 && tg.chars().all(|c| c.is_ascii_digit()))
-                || (tg.len() == 1 && tg.chars().all(|c| c.is_ascii_lowercase())) =>
-        {
-            Some(Str::Owned(format!("{g}.{tg}")))
+        // `9.0` from a number cell means goal 9, and so does `9.`.
+        None | Some("0" | "") => Some(number(g)),
+        // Slots by goal and target: 1 to 99 (`16.10`), then a to z (`9.c`).
+        Some(tg) if tg.len() <= 2 && tg.bytes().all(|c| c.is_ascii_digit()) => {
+            static NUMBERED: [OnceLock<String>; 17 * 100] = [const { OnceLock::new() }; 17 * 100];
+            // `9.01` is not a slot's form.
+            let i = match tg.starts_with('0') {
+                true => usize::MAX,
+                false => (g as usize - 1) * 100 + tg.parse::<usize>().unwrap_or(0),
+            };
+            Some(made_once(&NUMBERED, i, || format!("{g}.{tg}")))
+        }
+        Some(tg) if tg.len() == 1 && tg.bytes().all(|c| c.is_ascii_lowercase()) => {
+            static LETTERED: [OnceLock<String>; 17 * 26] = [const { OnceLock::new() }; 17 * 26];
+            let i = (g as usize - 1) * 26 + (tg.as_bytes()[0] - b'a') as usize;
+            Some(made_once(&LETTERED, i, || format!("{g}.{tg}")))
         }
         _ => None,
     }
@@ -424,8 +475,10 @@ pub fn parse_tunis(text: &str) -> Option<Str> {
     let rest = t[digits..].trim_matches(|c| c == '(' || c == ')' || c == '.');
     match rest {
         "" | "0" => Some(number(n)),
-        r if r.len() == 1 && r.chars().all(|c| c.is_ascii_lowercase()) => {
-            Some(Str::Owned(format!("{n}({r})")))
+        r if r.len() == 1 && r.bytes().all(|c| c.is_ascii_lowercase()) => {
+            static LETTERED: [OnceLock<String>; 122 * 26] = [const { OnceLock::new() }; 122 * 26];
+            let i = (n as usize - 1) * 26 + (r.as_bytes()[0] - b'a') as usize;
+            Some(made_once(&LETTERED, i, || format!("{n}({r})")))
         }
         _ => None,
     }
@@ -440,6 +493,19 @@ fn number(n: u32) -> Str {
     match NUMBERS.get(n as usize) {
         Some(s) => Str::Borrowed(s),
         None => Str::Owned(n.to_string()),
+    }
+}
+
+/// Text made once for the process in one of a table's slots, or each time
+/// past its end: items such as `35(d)` and `9.c` recur in every file.
+fn made_once<const N: usize>(
+    slots: &'static [OnceLock<String>; N],
+    i: usize,
+    make: impl FnOnce() -> String,
+) -> Str {
+    match slots.get(i) {
+        Some(slot) => Str::Borrowed(slot.get_or_init(make)),
+        None => Str::Owned(make()),
     }
 }
 
@@ -472,14 +538,19 @@ pub fn check_url(s: &str) -> Result<(), Option<String>> {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         host.contains('.') && !host.starts_with('.') && !rest.chars().any(char::is_whitespace)
     };
-    let lower = s.to_lowercase();
-    if let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    {
+    // Case matters to none of the checks: no lower-case copy is made.
+    let scheme = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let rest = if scheme("https://") {
+        Some(&s[8..])
+    } else if scheme("http://") {
+        Some(&s[7..])
+    } else {
+        None
+    };
+    if let Some(rest) = rest {
         return if valid_host(rest) { Ok(()) } else { Err(None) };
     }
-    if valid_host(&lower) && !lower.contains("://") && !lower.contains('@') {
+    if valid_host(s) && !s.contains("://") && !s.contains('@') {
         return Err(Some(format!("https://{s}")));
     }
     Err(None)
@@ -556,6 +627,18 @@ mod tests {
         assert_eq!(parse_tunis("35(D)").as_deref(), Some("35(d)"));
         assert_eq!(parse_tunis("para 69").as_deref(), Some("69"));
         assert_eq!(parse_tunis("123"), None);
+        assert_eq!(parse_sdg("9.01").as_deref(), Some("9.01"));
+        assert_eq!(parse_sdg("SDG 9.").as_deref(), Some("9"));
+        assert_eq!(parse_sdg("SDG 17.z").as_deref(), Some("17.z"));
+        assert_eq!(parse_tunis("Para. 122 (Z)").as_deref(), Some("122(z)"));
+    }
+
+    proptest::proptest! {
+        /// Folding on the stack reads an SDG as the fold itself would.
+        #[test]
+        fn reads_sdgs_as_their_fold(s in "(SDG|Goal|sdg|TARGET|Odd|No\\.|#)?[ :*-]{0,3}[0-9]{1,2}(\\.[0-9a-zA-Z]{1,2})?[ ()a-z]{0,3}") {
+            proptest::prop_assert_eq!(parse_sdg(&s), sdg_of(&fold(&s)), "{:?}", s);
+        }
     }
 
     #[test]
@@ -608,6 +691,23 @@ mod tests {
         assert_eq!(items("UNESCO, ITU", false, &[]).0, ["UNESCO, ITU"]);
     }
 
+    proptest::proptest! {
+        /// The byte scan splits where splitting at the separators as
+        /// characters would, whatever else the cell holds (`–` and `’`
+        /// share the bullet's first byte).
+        #[test]
+        fn splits_where_the_separators_are(cell in "([a-z ,;\r\n•–’€-]|C1){0,24}") {
+            let (items, _) = split_list(&cell, false, |_| Some(()));
+            let std: Vec<&str> = cell
+                .split([';', '\n', '\r', '\u{2022}'])
+                .map(|c| crate::text::trim(c).trim_start_matches(['-', '*']).trim())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let ours: Vec<&str> = items.iter().map(|(s, _)| *s).collect();
+            proptest::prop_assert_eq!(ours, std);
+        }
+    }
+
     #[test]
     fn checks_addresses() {
         assert!(is_email("focal.point@itu.int"));
@@ -618,5 +718,9 @@ mod tests {
             Err(Some("https://www.itu.int".into()))
         );
         assert_eq!(check_url("n/a"), Err(None));
+        assert_eq!(check_url("HTTPS://WWW.ITU.INT/Wsis"), Ok(()));
+        assert_eq!(check_url("Http://itu"), Err(None));
+        assert_eq!(check_url("https://www.itu.int/a b"), Err(None));
+        assert_eq!(check_url("é"), Err(None));
     }
 }
