@@ -178,6 +178,7 @@ pub fn new_id(acronym: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn register() -> Register {
         Register::builtin()
@@ -229,6 +230,46 @@ mod tests {
                 .id(),
             "XYZ"
         );
+    }
+
+    #[test]
+    fn recognizes_names_in_the_six_languages() {
+        let r = register();
+        for (written, id) in [
+            ("МСЭ", "ITU"),
+            ("Международный союз электросвязи", "ITU"),
+            ("国际电信联盟", "ITU"),
+            ("الاتحاد الدولي للاتصالات", "ITU"),
+            ("ЮНЕСКО", "UNESCO"),
+            ("联合国教育、科学及文化组织", "UNESCO"),
+            ("منظمة الصحة العالمية", "WHO"),
+            ("Organización Mundial de la Salud", "WHO"),
+            ("Banco Mundial", "WBG"),
+            ("ЭСКАТО", "ESCAP"),
+        ] {
+            assert_eq!(r.recognize(None, Some(written)).id(), id, "{written}");
+        }
+    }
+
+    /// A name two organizations claim would go to the first without a word.
+    #[test]
+    fn no_name_of_the_builtin_register_is_claimed_twice() {
+        let r = register();
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for o in &r.organizations {
+            let names = [o.id.as_str(), o.name.as_str()]
+                .into_iter()
+                .chain(o.other_names.split(';'))
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            for n in names {
+                if let Some(other) = seen.insert(compact(n), &o.id)
+                    && other != o.id
+                {
+                    panic!("{n:?} is both {other}'s and {}'s", o.id);
+                }
+            }
+        }
     }
 
     #[test]

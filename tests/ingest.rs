@@ -259,6 +259,28 @@ fn an_unknown_organization_is_accepted_as_new_never_merged() {
 }
 
 #[test]
+fn a_report_written_in_russian_or_chinese_is_its_organizations() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    let russian = Book::valid()
+        .set("Organization", "B3", s("Международный союз электросвязи"))
+        .set("Organization", "B4", s("МСЭ"));
+    let chinese = Book::valid()
+        .set("Organization", "B3", s("世界卫生组织"))
+        .set("Organization", "B4", s("世卫组织"));
+    let files = [
+        write(dir.path(), "report-ru.xlsx", &russian.xlsx()),
+        write(dir.path(), "report-zh.xlsx", &chinese.xlsx()),
+    ];
+    let out = ingest(&store, &[&files[0], &files[1]]);
+    assert!(!out.contains("accepted as new"), "{out}");
+    let st = status(&store);
+    assert_eq!(row(&st, "ITU")["state"], "accepted");
+    assert_eq!(row(&st, "WHO")["state"], "accepted");
+    assert_eq!(st["rows"].as_array().map(Vec::len), Some(41), "no new row");
+}
+
+#[test]
 fn exports_never_run_text_as_a_formula() {
     let dir = tempdir();
     let store = dir.path().join("store");
