@@ -28,6 +28,9 @@ pub struct Problem {
     pub what: String,
     /// What `--repair` does about it.
     pub repair: String,
+    /// What several problems of this kind are, said at once after their
+    /// number (`files were received but are in no sound generation's ledger`).
+    pub many: Option<String>,
 }
 
 /// What a check found.
@@ -57,11 +60,22 @@ pub struct Repaired {
     pub generation: Option<u64>,
 }
 
+impl Problem {
+    /// Says how several problems of this kind are put at once.
+    fn many(self, said: impl Into<String>) -> Problem {
+        Problem {
+            many: Some(said.into()),
+            ..self
+        }
+    }
+}
+
 fn problem(file: &Path, what: impl Into<String>, repair: impl Into<String>) -> Problem {
     Problem {
         file: file.to_path_buf(),
         what: what.into(),
         repair: repair.into(),
+        many: None,
     }
 }
 
@@ -88,7 +102,14 @@ fn check_generation(store: &Store, number: u64) -> GenState {
             let mut p: Vec<Problem> = g
                 .verify()
                 .into_iter()
-                .map(|v| problem(&v.file, v.problem, repair))
+                .map(|v| {
+                    let missing = v.problem == "is missing";
+                    let p = problem(&v.file, v.problem, repair);
+                    match missing {
+                        true => p.many(format!("files of generation {number} are missing")),
+                        false => p,
+                    }
+                })
                 .collect();
             if p.is_empty() {
                 p.extend(
@@ -320,11 +341,14 @@ pub fn check(store: &Store) -> crate::store::Result<Checkup> {
     }
     for (sha, rel) in &raws {
         if !in_ledger.contains(sha.as_str()) {
-            up.problems.push(problem(
-                &store.root.join(rel),
-                "was received but is not in the ledger",
-                "ingested again, under its name and time of receipt where a damaged ledger still gives them",
-            ));
+            up.problems.push(
+                problem(
+                    &store.root.join(rel),
+                    "was received but is in no sound generation's ledger",
+                    "ingested again, under its name and time of receipt where a damaged ledger still gives them",
+                )
+                .many("files were received but are in no sound generation's ledger"),
+            );
         }
     }
     Ok(up)

@@ -813,3 +813,30 @@ fn a_repair_keeps_what_the_secretariat_said_of_a_file() {
     );
     assert_eq!(said(&store), before, "{}", text(&repaired.stdout));
 }
+
+#[test]
+fn a_check_says_once_what_many_files_share() {
+    let dir = tempdir();
+    let store = dir.path().join("store");
+    succeed(ingest_args(&store).arg(repo().join("submissions/2026")));
+    let raw = std::fs::read_dir(store.join("raw"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .count();
+    assert!(raw > 5, "{raw} files received");
+    std::fs::remove_file(store.join("gen/000001/tables/2026/actions.parquet")).unwrap();
+    let checked = run(cstd().args(["check", "--store"]).arg(&store));
+    let said = text(&checked.stdout).replace(&store.display().to_string(), "[STORE]");
+    // Every file received is out of a sound ledger: said once, with its repair.
+    let group = format!("{raw} files were received but are in no sound generation's ledger:");
+    assert_eq!(said.matches(&group).count(), 1, "{said}");
+    assert_eq!(said.matches("repair, for each:").count(), 1, "{said}");
+    assert!(said.contains(&format!("and {} more", raw - 5)), "{said}");
+    assert_eq!(
+        said.lines().filter(|l| l.contains("[STORE]/raw/")).count(),
+        5
+    );
+    let head = said.lines().next().unwrap_or_default();
+    assert_eq!(head, format!("The store [STORE] has {} problems:", raw + 1));
+    assert!(said.contains("[STORE]/gen/000001/tables/2026/actions.parquet is missing"));
+}

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::args::CheckArgs;
 use super::{FINDINGS, OK};
-use crate::check::{Checkup, check, repair};
+use crate::check::{Checkup, Problem, check, repair};
 use crate::config::Config;
 use crate::store::Store;
 use crate::text::escape_control;
@@ -49,14 +49,7 @@ pub fn run(args: CheckArgs, config: &Config) -> anyhow::Result<u8> {
             "Still wrong after the repair ({}):",
             after.problems.len()
         );
-        for p in &after.problems {
-            let _ = writeln!(
-                out,
-                "  - {} {}",
-                escape_control(&p.file.display().to_string()),
-                p.what
-            );
-        }
+        out.push_str(&listed(&after.problems, false));
     }
     super::emit(&out)?;
     Ok(if after.is_sound() && done.not_recovered.is_empty() {
@@ -81,18 +74,62 @@ fn text(store: &Store, up: &Checkup, repairing: bool) -> String {
         );
         return out;
     }
-    let _ = writeln!(out, "The store {at} has {} problem(s):", up.problems.len());
-    for p in &up.problems {
-        let _ = writeln!(
-            out,
-            "  - {} {}\n    repair: {}",
-            escape_control(&p.file.display().to_string()),
-            p.what,
-            p.repair
-        );
-    }
+    let n = up.problems.len();
+    let _ = writeln!(
+        out,
+        "The store {at} has {n} {}:",
+        if n == 1 { "problem" } else { "problems" }
+    );
+    out.push_str(&listed(&up.problems, true));
     if !repairing {
         out.push_str("`cstd check --repair` does the repairs above.\n");
+    }
+    out
+}
+
+/// Files named in a group said at once; the rest are counted.
+const NAMED_IN_GROUP: usize = 5;
+
+/// The problems, one line each, but those of one kind with one repair said
+/// together: a store whose one generation is damaged has every file it
+/// received out of a sound ledger, and a person wants that said once.
+fn listed(problems: &[Problem], with_repair: bool) -> String {
+    let mut out = String::new();
+    let mut said = vec![false; problems.len()];
+    for (i, p) in problems.iter().enumerate() {
+        if said[i] {
+            continue;
+        }
+        let group: Vec<usize> = match &p.many {
+            Some(many) => (i..problems.len())
+                .filter(|&j| {
+                    problems[j].many.as_ref() == Some(many) && problems[j].repair == p.repair
+                })
+                .collect(),
+            None => vec![i],
+        };
+        let file = |p: &Problem| escape_control(&p.file.display().to_string()).into_owned();
+        if let ([_, _, ..], Some(many)) = (group.as_slice(), &p.many) {
+            let _ = writeln!(out, "  - {} {many}:", group.len());
+            for &j in group.iter().take(NAMED_IN_GROUP) {
+                let _ = writeln!(out, "      {}", file(&problems[j]));
+            }
+            if group.len() > NAMED_IN_GROUP {
+                let _ = writeln!(out, "      and {} more", group.len() - NAMED_IN_GROUP);
+            }
+            if with_repair {
+                let _ = writeln!(out, "    repair, for each: {}", p.repair);
+            }
+        } else {
+            let _ = write!(out, "  - {} {}", file(p), p.what);
+            if with_repair {
+                let _ = write!(out, "\n    repair: {}", p.repair);
+            }
+            out.push('\n');
+        }
+        for j in group {
+            said[j] = true;
+        }
     }
     out
 }
