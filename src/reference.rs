@@ -1,6 +1,6 @@
 //! Reference data kept as data: the UN M49 list of countries and areas with
 //! their regions and group flags (LDC, LLDC, SIDS), from `data/m49.csv`, and
-//! their names in the six UN languages from CLDR (`data/names.csv`). Groups
+//! their names in the six UN languages, the UN's own and CLDR's (`data/names.csv`). Groups
 //! change over time; the secretariat updates the files, not the code.
 //!
 //! A name that fits more than one country (Korea, Congo, Guinea) is never
@@ -141,8 +141,9 @@ pub struct Reference {
     words: Vec<(Area, Vec<String>)>,
     /// For each word, the entries of `words` that hold it.
     by_word: HashMap<String, Vec<usize>>,
-    /// (code, language, name) as CLDR writes them.
-    localized: Vec<(String, String, String)>,
+    /// (code, language, name, whether it is the UN's short name) as
+    /// `names.csv` writes them.
+    localized: Vec<(String, String, String, bool)>,
     /// Every code and name exactly as written above: what JSON must send.
     written: std::collections::BTreeSet<String>,
 }
@@ -248,13 +249,14 @@ impl Reference {
         for row in reader.records() {
             let row = row.map_err(|e| e.to_string())?;
             let (code, lang, name) = (&row[0], &row[1], &row[2]);
+            let un = row.get(3) == Some("x");
             let area = if regions.contains(code) {
                 Area::Region(code.to_string())
             } else {
                 Area::Country(code.to_string())
             };
             add(name, area, &mut words);
-            localized.push((code.to_string(), lang.to_string(), name.to_string()));
+            localized.push((code.to_string(), lang.to_string(), name.to_string(), un));
         }
         let mut by_word: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, (_, ws)) in words.iter().enumerate() {
@@ -397,20 +399,21 @@ impl Reference {
         out
     }
 
-    /// The fullest name of a code in a language, in running order: an ISO
-    /// form turned around a comma (`Corée, République de`) only where there
-    /// is no other.
+    /// The name of a code in a language as UN documents write it, or where
+    /// the UN's list has none, the fullest, in running order: an ISO form
+    /// turned around a comma (`Corée, République de`) only where there is
+    /// no other.
     fn fullest(&self, code: &str, lang: &str) -> Option<String> {
         self.localized
             .iter()
-            .filter(|(c, l, _)| c == code && l == lang)
-            .map(|(_, _, n)| n.clone())
-            .max_by_key(|n| (!n.contains(','), n.chars().count()))
+            .filter(|(c, l, ..)| c == code && l == lang)
+            .max_by_key(|(_, _, n, un)| (*un, !n.contains(','), n.chars().count()))
+            .map(|(_, _, n, _)| n.clone())
     }
 
     /// Each country's name in a language, with its code and region, in name
     /// order: for the template's list of countries. The English name is the
-    /// UN's; in another language, CLDR's fullest.
+    /// UN's; in another language too, where the UN's list has the country.
     pub fn country_names(&self, lang: &str) -> Vec<(String, String, String)> {
         let mut out: Vec<(String, String, String)> = self
             .countries
@@ -463,7 +466,7 @@ impl Reference {
             .chain(
                 self.localized
                     .iter()
-                    .map(|(_, _, n)| (compact(n), n.clone())),
+                    .map(|(_, _, n, _)| (compact(n), n.clone())),
             )
             .collect();
         crate::text::closest(
@@ -521,6 +524,49 @@ mod tests {
         assert_eq!(r.area("Georgia"), Some(Area::Country("GEO".into())));
         assert!(r.country("AFG").is_some_and(|c| c.ldc && c.lldc));
         assert_eq!(r.countries.iter().filter(|c| c.ldc).count(), 44);
+    }
+
+    /// The names UN documents give, which an organization writing in a UN
+    /// language copies, and the short Chinese names.
+    #[test]
+    fn reads_the_uns_names_in_the_six_languages() {
+        let r = Reference::current();
+        for (name, code) in [
+            ("Кыргызстан", "KGZ"),
+            ("Соединенные Штаты Америки", "USA"),
+            ("Боливия (Многонациональное Государство)", "BOL"),
+            ("Объединенная Республика Танзания", "TZA"),
+            ("Святой Престол", "VAT"),
+            ("中国", "CHN"),
+            ("法国", "FRA"),
+            ("越南", "VNM"),
+            ("俄罗斯联邦", "RUS"),
+            ("多民族玻利维亚国", "BOL"),
+            ("الاتحاد الروسي", "RUS"),
+            ("الجمهورية العربية السورية", "SYR"),
+            ("فييت نام", "VNM"),
+            ("Venezuela (República Bolivariana de)", "VEN"),
+            ("Türkiye", "TUR"),
+        ] {
+            assert_eq!(r.area(name), Some(Area::Country(code.into())), "{name}");
+        }
+        // The template's lists name countries as the UN does.
+        let named = |lang: &str, code: &str| {
+            r.country_names(lang)
+                .into_iter()
+                .find(|(_, c, _)| c == code)
+                .map(|(n, ..)| n)
+        };
+        assert_eq!(named("ru", "KGZ").as_deref(), Some("Кыргызстан"));
+        assert_eq!(
+            named("zh", "GBR").as_deref(),
+            Some("大不列颠及北爱尔兰联合王国")
+        );
+        assert_eq!(
+            named("fr", "BOL").as_deref(),
+            Some("Bolivie (État plurinational de)")
+        );
+        assert_eq!(named("ar", "VNM").as_deref(), Some("فييت نام"));
     }
 
     #[test]
