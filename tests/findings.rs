@@ -626,6 +626,60 @@ fn what_people_type_is_understood() {
     );
 }
 
+/// Dates and countries as an organization writing in Chinese, Russian or
+/// Arabic types them, with the UN's names of countries.
+#[test]
+fn dates_and_countries_in_chinese_russian_and_arabic_are_understood() {
+    let rows = [
+        (
+            "2025年3月1日",
+            "2025年12月31日",
+            "中国; 吉尔吉斯斯坦; 法国",
+            ["CHN", "KGZ", "FRA"],
+        ),
+        (
+            "1 марта 2025 г.",
+            "31 декабря 2025",
+            "Кыргызстан; Соединенные Штаты Америки; Святой Престол",
+            ["KGZ", "USA", "VAT"],
+        ),
+        (
+            "1 آذار/مارس 2025",
+            "31 ديسمبر 2025",
+            "الجمهورية العربية السورية; فييت نام; الاتحاد الروسي",
+            ["SYR", "VNM", "RUS"],
+        ),
+    ];
+    for (start, end, countries, codes) in rows {
+        let book = Book::valid()
+            .set("Actions", "L3", s(start))
+            .set("Actions", "M3", s(end))
+            .set("Actions", "K3", s(countries));
+        let dir = tempdir();
+        let path = write(dir.path(), "f.xlsx", &book.xlsx());
+        let report = check(&path);
+        let problems: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity != cstd::findings::Severity::Note)
+            .collect();
+        assert!(problems.is_empty(), "{start}: {problems:#?}");
+        let sub = report.submission.unwrap();
+        let a = &sub.records("actions")[0];
+        assert_eq!(
+            a.date("start_date"),
+            NaiveDate::from_ymd_opt(2025, 3, 1),
+            "{start}"
+        );
+        assert_eq!(
+            a.date("end_date"),
+            NaiveDate::from_ymd_opt(2025, 12, 31),
+            "{end}"
+        );
+        assert_eq!(a.list("countries"), codes, "{countries}");
+    }
+}
+
 /// A comma inside a cell that uses ; is not a separator; when its parts are
 /// items, the finding says to separate them with ;.
 #[test]

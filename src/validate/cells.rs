@@ -171,13 +171,93 @@ const MONTHS: &[(&str, u32)] = &[
     ("decembre", 12),
     ("diciembre", 12),
     ("dic", 12),
+    // Russian, folded (`май` is `маи`), in the genitive of dates and alone.
+    ("января", 1),
+    ("январь", 1),
+    ("янв", 1),
+    ("февраля", 2),
+    ("февраль", 2),
+    ("фев", 2),
+    ("марта", 3),
+    ("март", 3),
+    ("апреля", 4),
+    ("апрель", 4),
+    ("апр", 4),
+    ("мая", 5),
+    ("маи", 5),
+    ("июня", 6),
+    ("июнь", 6),
+    ("июн", 6),
+    ("июля", 7),
+    ("июль", 7),
+    ("июл", 7),
+    ("августа", 8),
+    ("август", 8),
+    ("авг", 8),
+    ("сентября", 9),
+    ("сентябрь", 9),
+    ("сен", 9),
+    ("сент", 9),
+    ("октября", 10),
+    ("октябрь", 10),
+    ("окт", 10),
+    ("ноября", 11),
+    ("ноябрь", 11),
+    ("ноя", 11),
+    ("нояб", 11),
+    ("декабря", 12),
+    ("декабрь", 12),
+    ("дек", 12),
+    // Arabic, folded (hamza dropped): the names of Egypt and the Maghreb,
+    // and those of the Levant, which UN documents give together
+    // (`آذار/مارس`). The Levant's two-word names are made one word first.
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("شباط", 2),
+    ("مارس", 3),
+    ("اذار", 3),
+    ("ابريل", 4),
+    ("نيسان", 4),
+    ("مايو", 5),
+    ("ايار", 5),
+    ("يونيو", 6),
+    ("حزيران", 6),
+    ("يوليو", 7),
+    ("تموز", 7),
+    ("اغسطس", 8),
+    ("اب", 8),
+    ("سبتمبر", 9),
+    ("ايلول", 9),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+];
+
+/// The Levant's month names of two words, folded, as the one word of the
+/// same month.
+const TWO_WORD_MONTHS: &[(&str, &str)] = &[
+    ("كانون الثاني", "يناير"),
+    ("تشرين الاول", "اكتوبر"),
+    ("تشرين الثاني", "نوفمبر"),
+    ("كانون الاول", "ديسمبر"),
 ];
 
 fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
-    let folded = fold(t);
+    if let Some(d) = chinese_date(t) {
+        return d;
+    }
+    let mut folded = fold(t);
+    for (two, one) in TWO_WORD_MONTHS {
+        if folded.contains(two) {
+            folded = folded.replace(two, one);
+        }
+    }
+    // Words that only join or close a date: `1 de marzo de 2026`,
+    // `1 марта 2026 г.`.
+    let joining = ["de", "del", "the", "of", "г", "года"];
     let words: Vec<&str> = folded
         .split(|c: char| c.is_whitespace() || c == ',' || c == '.' || c == '-' || c == '/')
-        .filter(|w| !w.is_empty() && *w != "de" && *w != "del" && *w != "the" && *w != "of")
+        .filter(|w| !w.is_empty() && !joining.contains(w))
         .collect();
     let mut day = None;
     let mut month = None;
@@ -190,7 +270,8 @@ fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
             .trim_end_matches("rd")
             .trim_end_matches("th");
         if let Some(&(_, m)) = MONTHS.iter().find(|(name, _)| name == w) {
-            if month.replace(m).is_some() {
+            // One month named twice (`آذار/مارس`) is that month.
+            if month.replace(m).is_some_and(|before| before != m) {
                 return Err(DateProblem::Invalid(None));
             }
         } else if digits.chars().all(|c| c.is_ascii_digit()) && !digits.is_empty() {
@@ -214,6 +295,29 @@ fn named_month(t: &str) -> Result<NaiveDate, DateProblem> {
         (Some(_), Some(_), None) => Err(DateProblem::Ambiguous(crate::msg!("no-year"))),
         _ => Err(DateProblem::Invalid(None)),
     }
+}
+
+/// `2026年3月1日` (日 or 号 for the day), as dates are written in Chinese;
+/// none when the text is not of that form.
+fn chinese_date(t: &str) -> Option<Result<NaiveDate, DateProblem>> {
+    let (y, rest) = t.split_once('年')?;
+    let (m, d) = rest.split_once('月')?;
+    let number = |s: &str| {
+        let s = s.trim();
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (y, m) = (number(y)?, number(m)?);
+    let d = d.trim().trim_end_matches(['日', '号']);
+    if d.trim().is_empty() {
+        return Some(Err(DateProblem::Ambiguous(crate::msg!("no-day"))));
+    }
+    Some(
+        number(d)
+            .and_then(|d| ymd(y as i32, m, d))
+            .ok_or(DateProblem::Invalid(None)),
+    )
 }
 
 /// A spreadsheet date serial (days since 1899-12-30) in a plausible range.
@@ -595,6 +699,38 @@ mod tests {
         ));
         assert!(matches!(
             parse_date("soon"),
+            Err(DateProblem::Invalid(None))
+        ));
+    }
+
+    #[test]
+    fn reads_dates_written_in_chinese_russian_and_arabic() {
+        for (text, want) in [
+            ("2026年3月1日", d(2026, 3, 1)),
+            ("2026 年 12 月 31 号", d(2026, 12, 31)),
+            ("1 марта 2026 г.", d(2026, 3, 1)),
+            ("15 мая 2026 года", d(2026, 5, 15)),
+            ("1 Май 2026", d(2026, 5, 1)),
+            ("30 сентября 2026", d(2026, 9, 30)),
+            ("1 مارس 2026", d(2026, 3, 1)),
+            ("1 آذار/مارس 2026", d(2026, 3, 1)),
+            ("15 كانون الثاني/يناير 2026", d(2026, 1, 15)),
+            ("2 تشرين الأول 2026", d(2026, 10, 2)),
+            ("9 أبريل 2026", d(2026, 4, 9)),
+        ] {
+            assert_eq!(parse_date(text), Ok(want), "{text}");
+        }
+        assert!(matches!(
+            parse_date("2026年3月"),
+            Err(DateProblem::Ambiguous(_))
+        ));
+        assert!(matches!(
+            parse_date("2026年13月1日"),
+            Err(DateProblem::Invalid(None))
+        ));
+        // Two months that differ are no date.
+        assert!(matches!(
+            parse_date("1 آذار/أبريل 2026"),
             Err(DateProblem::Invalid(None))
         ));
     }
