@@ -834,8 +834,15 @@ fn titles_in_arabic_chinese_and_russian_are_read() {
         assert_eq!(report.understood, english, "{lang}");
     }
     // Russian workbooks made before the titles' wording changed still read.
-    let actions = schema.sheets.iter().position(|d| d.id == "actions").unwrap();
-    for old in ["Группа вопросов публичной политики", "Вопросы публичной политики"] {
+    let actions = schema
+        .sheets
+        .iter()
+        .position(|d| d.id == "actions")
+        .unwrap();
+    for old in [
+        "Группа вопросов публичной политики",
+        "Вопросы публичной политики",
+    ] {
         assert!(schema.field_for_label(actions, old).is_some(), "{old}");
     }
 }

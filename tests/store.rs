@@ -830,7 +830,7 @@ fn a_check_says_once_what_many_files_share() {
     // Every file received is out of a sound ledger: said once, with its repair.
     let group = format!("{raw} files were received but are in no sound generation's ledger:");
     assert_eq!(said.matches(&group).count(), 1, "{said}");
-    assert_eq!(said.matches("repair, for each:").count(), 1, "{said}");
+    assert_eq!(said.matches("repair: ingested again").count(), 1, "{said}");
     assert!(said.contains(&format!("and {} more", raw - 5)), "{said}");
     assert_eq!(
         said.lines().filter(|l| l.contains("[STORE]/raw/")).count(),

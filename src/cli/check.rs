@@ -1,5 +1,6 @@
 //! `cstd check [--repair]`: is the store sound, and what repairing it does.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::args::CheckArgs;
@@ -94,41 +95,49 @@ const NAMED_IN_GROUP: usize = 5;
 /// together: a store whose one generation is damaged has every file it
 /// received out of a sound ledger, and a person wants that said once.
 fn listed(problems: &[Problem], with_repair: bool) -> String {
+    // Each kind's problems, in the order their first one comes.
+    let mut groups: Vec<Vec<&Problem>> = Vec::new();
+    let mut kinds: HashMap<(&str, &str), usize> = HashMap::new();
+    for p in problems {
+        match &p.many {
+            Some(many) => {
+                let at = *kinds.entry((many, &p.repair)).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                groups[at].push(p);
+            }
+            None => groups.push(vec![p]),
+        }
+    }
+    let file = |p: &Problem| escape_control(&p.file.display().to_string()).into_owned();
     let mut out = String::new();
-    let mut said = vec![false; problems.len()];
-    for (i, p) in problems.iter().enumerate() {
-        if said[i] {
-            continue;
-        }
-        let group: Vec<usize> = match &p.many {
-            Some(many) => (i..problems.len())
-                .filter(|&j| {
-                    problems[j].many.as_ref() == Some(many) && problems[j].repair == p.repair
-                })
-                .collect(),
-            None => vec![i],
-        };
-        let file = |p: &Problem| escape_control(&p.file.display().to_string()).into_owned();
-        if let ([_, _, ..], Some(many)) = (group.as_slice(), &p.many) {
-            let _ = writeln!(out, "  - {} {many}:", group.len());
-            for &j in group.iter().take(NAMED_IN_GROUP) {
-                let _ = writeln!(out, "      {}", file(&problems[j]));
+    for group in groups {
+        match (
+            group.as_slice(),
+            group.first().and_then(|p| p.many.as_ref()),
+        ) {
+            ([first, _, ..], Some(many)) => {
+                let _ = writeln!(out, "  - {} {many}:", group.len());
+                for p in group.iter().take(NAMED_IN_GROUP) {
+                    let _ = writeln!(out, "      {}", file(p));
+                }
+                if group.len() > NAMED_IN_GROUP {
+                    let _ = writeln!(out, "      and {} more", group.len() - NAMED_IN_GROUP);
+                }
+                if with_repair {
+                    let _ = writeln!(out, "    repair: {}", first.repair);
+                }
             }
-            if group.len() > NAMED_IN_GROUP {
-                let _ = writeln!(out, "      and {} more", group.len() - NAMED_IN_GROUP);
+            _ => {
+                for p in group {
+                    let _ = write!(out, "  - {} {}", file(p), p.what);
+                    if with_repair {
+                        let _ = write!(out, "\n    repair: {}", p.repair);
+                    }
+                    out.push('\n');
+                }
             }
-            if with_repair {
-                let _ = writeln!(out, "    repair, for each: {}", p.repair);
-            }
-        } else {
-            let _ = write!(out, "  - {} {}", file(p), p.what);
-            if with_repair {
-                let _ = write!(out, "\n    repair: {}", p.repair);
-            }
-            out.push('\n');
-        }
-        for j in group {
-            said[j] = true;
         }
     }
     out
