@@ -550,6 +550,8 @@ mod tests {
         ] {
             assert_eq!(r.area(name), Some(Area::Country(code.into())), "{name}");
         }
+        assert_eq!(r.area("非洲"), Some(Area::Region("Africa".into())));
+        assert_eq!(r.area("欧洲"), Some(Area::Region("Europe".into())));
         // The template's lists name countries as the UN does.
         let named = |lang: &str, code: &str| {
             r.country_names(lang)

@@ -630,28 +630,38 @@ fn what_people_type_is_understood() {
 /// Arabic types them, with the UN's names of countries.
 #[test]
 fn dates_and_countries_in_chinese_russian_and_arabic_are_understood() {
+    // Start, end, countries and their codes, a description, SDGs.
     let rows = [
         (
             "2025年3月1日",
             "2025年12月31日",
-            "中国; 吉尔吉斯斯坦; 法国",
-            ["CHN", "KGZ", "FRA"],
+            "中国; 吉尔吉斯斯坦; 法国; 非洲",
+            ["CHN", "KGZ", "FRA", "Africa"],
+            // Thirty characters: a sentence, not a short text.
+            "为发展中国家的政策制定者举办关于互联网公共政策的培训讲习班。",
+            "可持续发展目标 9; 17",
         ),
         (
             "1 марта 2025 г.",
             "31 декабря 2025",
-            "Кыргызстан; Соединенные Штаты Америки; Святой Престол",
-            ["KGZ", "USA", "VAT"],
+            "Кыргызстан; Соединенные Штаты Америки; Святой Престол; Африка",
+            ["KGZ", "USA", "VAT", "Africa"],
+            "Семинары для разработчиков политики из развивающихся стран.",
+            "ЦУР 9; 17",
         ),
         (
             "1 آذار/مارس 2025",
             "31 ديسمبر 2025",
-            "الجمهورية العربية السورية; فييت نام; الاتحاد الروسي",
-            ["SYR", "VNM", "RUS"],
+            "الجمهورية العربية السورية; فييت نام; الاتحاد الروسي; أفريقيا",
+            ["SYR", "VNM", "RUS", "Africa"],
+            "حلقات عمل لواضعي السياسات من البلدان النامية بشأن الإنترنت.",
+            "الهدف 9; 17",
         ),
     ];
-    for (start, end, countries, codes) in rows {
+    for (start, end, countries, codes, description, sdgs) in rows {
         let book = Book::valid()
+            .set("Actions", "C3", s(description))
+            .set("Actions", "H3", s(sdgs))
             .set("Actions", "L3", s(start))
             .set("Actions", "M3", s(end))
             .set("Actions", "K3", s(countries));
@@ -677,6 +687,7 @@ fn dates_and_countries_in_chinese_russian_and_arabic_are_understood() {
             "{end}"
         );
         assert_eq!(a.list("countries"), codes, "{countries}");
+        assert_eq!(a.list("sdgs"), ["9", "17"], "{sdgs}");
     }
 }
 

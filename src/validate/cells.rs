@@ -329,6 +329,23 @@ pub fn from_serial(n: f64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(n as u64))
 }
 
+/// The fewest characters a text should have, given `min` for text in an
+/// alphabet: half of it for text written mostly in Chinese characters, each
+/// of which says about what two letters do, so that a sentence of 30
+/// characters is not called unusually short.
+pub fn shortest(text: &str, min: usize) -> usize {
+    let ideographic = |c: char| matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}');
+    let (mut han, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        if ideographic(c) {
+            han += 1;
+        } else {
+            other += 1;
+        }
+    }
+    if han > other { min.div_ceil(2) } else { min }
+}
+
 /// A whole number typed as text: `12`, `12.0`, `1,200`, `1 200`.
 pub fn parse_integer(text: &str) -> Option<i64> {
     // Plain figures, the common case, need no copy.
@@ -489,8 +506,31 @@ pub fn parse_sdg(text: &str) -> Option<Str> {
 
 /// [`parse_sdg`] of text already folded.
 fn sdg_of(mut t: &str) -> Option<Str> {
+    // In the six languages, folded: `可持续发展目标 9`, `ЦУР 9`, `الهدف 9`;
+    // a longer word before the word it holds (`目标`).
     for prefix in [
-        "sdg", "goal", "target", "odd", "ods", "objectif", "objetivo", "cible", "meta", "no.", "#",
+        "sdg",
+        "goal",
+        "target",
+        "odd",
+        "ods",
+        "objectif",
+        "objetivo",
+        "cible",
+        "meta",
+        "可持续发展目标",
+        "目标",
+        "具体目标",
+        "цур",
+        "цель",
+        "задача",
+        "هدف التنمية المستدامة",
+        "الهدف",
+        "هدف",
+        "الغاية",
+        "غاية",
+        "no.",
+        "#",
     ] {
         if let Some(rest) = t.strip_prefix(prefix) {
             t = rest.trim_start_matches([' ', ':', '-']);
@@ -736,6 +776,13 @@ mod tests {
     }
 
     #[test]
+    fn chinese_text_is_short_at_half_the_letters() {
+        assert_eq!(shortest("A description of what was done.", 40), 40);
+        assert_eq!(shortest("为发展中国家的政策制定者举办培训讲习班。", 40), 20);
+        assert_eq!(shortest("ITU 与 UNDP 合作", 40), 40);
+    }
+
+    #[test]
     fn reads_numbers_typed_as_text() {
         assert_eq!(parse_integer("12"), Some(12));
         assert_eq!(parse_integer("12.0"), Some(12));
@@ -765,6 +812,18 @@ mod tests {
         assert_eq!(parse_tunis("123"), None);
         assert_eq!(parse_sdg("9.01").as_deref(), Some("9.01"));
         assert_eq!(parse_sdg("SDG 9.").as_deref(), Some("9"));
+        for (text, want) in [
+            ("可持续发展目标 9", "9"),
+            ("可持续发展目标9", "9"),
+            ("具体目标 9.c", "9.c"),
+            ("ЦУР 9", "9"),
+            ("Цель 17", "17"),
+            ("Задача 16.10", "16.10"),
+            ("الهدف 9", "9"),
+            ("هدف التنمية المستدامة 17", "17"),
+        ] {
+            assert_eq!(parse_sdg(text).as_deref(), Some(want), "{text}");
+        }
         assert_eq!(parse_sdg("SDG 17.z").as_deref(), Some("17.z"));
         assert_eq!(parse_tunis("Para. 122 (Z)").as_deref(), Some("122(z)"));
     }

@@ -784,7 +784,10 @@ impl<'a> Validator<'a> {
                             .detail(msg!("characters", n = n))
                             .expected(msg!("at-most-characters", max = max)),
                     );
-                } else if let Some((n, min)) = n.zip(field.warn_below).filter(|(n, m)| n < m) {
+                } else if let Some((n, min)) = n
+                    .zip(field.warn_below.map(|m| cells::shortest(&text, m)))
+                    .filter(|(n, m)| n < m)
+                {
                     self.findings.push(
                         err("too-short", self.place(at))
                             .detail(msg!("characters", n = n))
