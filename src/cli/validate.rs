@@ -19,13 +19,6 @@ use crate::validate::{Context, FileReport, check_path};
 const SHOWN_PER_KIND: usize = 10;
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
-    // The built-in names of countries and the message catalogues take most
-    // of a one-file check (the web page's) to parse: they are parsed on
-    // threads of their own while the schema is parsed and files are read.
-    // Where no thread can be had, they are parsed when first needed.
-    let _ = std::thread::Builder::new().spawn(crate::reference::Reference::current);
-    let _ = std::thread::Builder::new()
-        .spawn(|| (crate::messages::catalogue(), crate::findings::catalogue()));
     let schema = Schema::current();
     let ctx = Context::from_env();
     let limits = Limits::default();
