@@ -220,6 +220,12 @@ fn template_validates_to_required_values_only() {
             !codes.is_empty() && codes.iter().all(|c| *c == "required-missing"),
             "{lang}: {codes:?}"
         );
+        // Each place names its column or row as the schema does, without
+        // the template's mark of a required field.
+        for f in json["files"][0]["findings"].as_array().unwrap() {
+            let column = f["column"].as_str().unwrap_or_default();
+            assert!(!column.is_empty() && !column.ends_with('*'), "{lang}: {f}");
+        }
     }
 }
 

@@ -461,8 +461,9 @@ impl<'a> Validator<'a> {
                     );
                 }
                 Some(fi) => {
+                    // Named without the template's `*`, as a table's columns are.
                     let written = match &row[lc] {
-                        Value::Text(t) => t.trim(),
+                        Value::Text(t) => t.trim().trim_end_matches('*').trim_end(),
                         _ => self.schema.sheets[si].fields[fi].label("en"),
                     };
                     rows.insert(fi, (r, lc + 1, written));
