@@ -221,10 +221,7 @@ fn the_annotated_copy_is_the_organizations_workbook_marked() {
     // And cstd reads the copy as the same submission.
     let again = cstd().args(["validate"]).arg(&annotated).output().unwrap();
     let text = String::from_utf8(again.stdout).unwrap();
-    assert!(
-        text.contains("Organization!B7 (Reporting year)"),
-        "{text}"
-    );
+    assert!(text.contains("Organization!B7 (Reporting year)"), "{text}");
 }
 
 #[test]
