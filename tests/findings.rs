@@ -22,6 +22,12 @@ fn check(path: &Path) -> FileReport {
     check_path(path, Schema::current(), &ctx(), &Limits::default())
 }
 
+/// A workbook checked as the file an organization would send.
+fn check_book(book: &Book) -> FileReport {
+    let dir = tempdir();
+    check(&write(dir.path(), "f.xlsx", &book.xlsx()))
+}
+
 /// A case: a file, the code it must raise, and where (`Sheet!A1`, or "" for the file).
 struct Case {
     name: &'static str,
@@ -596,9 +602,7 @@ fn what_people_type_is_understood() {
             "K3",
             s("Kenya; 404; Côte d’Ivoire; Sub-Saharan Africa"),
         );
-    let dir = tempdir();
-    let path = write(dir.path(), "f.xlsx", &book.xlsx());
-    let report = check(&path);
+    let report = check_book(&book);
     let errors: Vec<_> = report
         .findings
         .iter()
@@ -665,9 +669,7 @@ fn dates_and_countries_in_chinese_russian_and_arabic_are_understood() {
             .set("Actions", "L3", s(start))
             .set("Actions", "M3", s(end))
             .set("Actions", "K3", s(countries));
-        let dir = tempdir();
-        let path = write(dir.path(), "f.xlsx", &book.xlsx());
-        let report = check(&path);
+        let report = check_book(&book);
         let problems: Vec<_> = report
             .findings
             .iter()
@@ -696,9 +698,7 @@ fn dates_and_countries_in_chinese_russian_and_arabic_are_understood() {
 #[test]
 fn commas_in_a_semicolon_cell_are_pointed_out() {
     let book = Book::valid().set("Actions", "G3", s("C1, C7; C11"));
-    let dir = tempdir();
-    let path = write(dir.path(), "f.xlsx", &book.xlsx());
-    let report = check(&path).in_language("fr");
+    let report = check_book(&book).in_language("fr");
     let f = report
         .findings
         .iter()
@@ -739,9 +739,7 @@ fn lists_split_where_people_mean_and_names_are_read_in_any_language() {
         b.sheet("Actions")[1][18] = s("Partners");
         b
     };
-    let dir = tempdir();
-    let path = write(dir.path(), "f.xlsx", &book.xlsx());
-    let report = check(&path);
+    let report = check_book(&book);
     let problems: Vec<String> = report
         .findings
         .iter()
@@ -802,9 +800,7 @@ fn sheets_and_columns_are_found_in_any_language_and_order() {
     for row in book.sheet("ACCIONES").iter_mut().skip(1) {
         row.reverse();
     }
-    let dir = tempdir();
-    let path = write(dir.path(), "f.xlsx", &book.xlsx());
-    let report = check(&path);
+    let report = check_book(&book);
     assert_eq!(
         (report.counts.errors, report.counts.warnings),
         (0, 0),
@@ -817,7 +813,7 @@ fn sheets_and_columns_are_found_in_any_language_and_order() {
 #[test]
 fn titles_in_arabic_chinese_and_russian_are_read() {
     let schema = Schema::current();
-    let english = check(&write(tempdir().path(), "f.xlsx", &Book::valid().xlsx())).understood;
+    let english = check_book(&Book::valid()).understood;
     for lang in ["ar", "zh", "ru"] {
         let mut book = Book::valid();
         for (name, rows) in book.sheets.iter_mut() {
@@ -834,8 +830,7 @@ fn titles_in_arabic_chinese_and_russian_are_read() {
                 }
             }
         }
-        let dir = tempdir();
-        let report = check(&write(dir.path(), "f.xlsx", &book.xlsx()));
+        let report = check_book(&book);
         assert_eq!(
             (report.counts.errors, report.counts.warnings),
             (0, 0),
@@ -862,7 +857,7 @@ fn titles_in_arabic_chinese_and_russian_are_read() {
 fn a_missing_sheet_is_named_in_english_first() {
     let mut book = Book::valid();
     book.sheets.retain(|(name, _)| name != "Actions");
-    let report = check(&write(tempdir().path(), "f.xlsx", &book.xlsx()));
+    let report = check_book(&book);
     let f = report
         .findings
         .iter()
