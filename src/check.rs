@@ -103,9 +103,8 @@ fn check_generation(store: &Store, number: u64) -> GenState {
                 .verify()
                 .into_iter()
                 .map(|v| {
-                    let missing = v.problem == "is missing";
                     let p = problem(&v.file, v.problem, repair);
-                    match missing {
+                    match v.missing {
                         true => p.many(format!("files of generation {number} are missing")),
                         false => p,
                     }

@@ -336,6 +336,8 @@ impl std::fmt::Debug for Generation {
 pub struct Problem {
     pub file: PathBuf,
     pub problem: String,
+    /// Whether the file is not there at all (a check says many such at once).
+    pub missing: bool,
 }
 
 impl Generation {
@@ -471,22 +473,29 @@ impl Generation {
                         return Some(Problem {
                             file: path,
                             problem: "is missing".into(),
+                            missing: true,
                         });
                     }
                     Err(e) => {
                         return Some(Problem {
                             file: path,
                             problem: format!("cannot be read ({e})"),
+                            missing: false,
                         });
                     }
                 };
                 check_sum(&path, found.0, || found.1.clone(), sum)
                     .err()
                     .map(|e| match e {
-                        Error::Damaged { file, problem } => Problem { file, problem },
+                        Error::Damaged { file, problem } => Problem {
+                            file,
+                            problem,
+                            missing: false,
+                        },
                         other => Problem {
                             file: path,
                             problem: other.to_string(),
+                            missing: false,
                         },
                     })
             })

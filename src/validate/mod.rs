@@ -254,6 +254,12 @@ struct DateOrder {
     said: bool,
 }
 
+/// A column title or row label as a place names it: without the `*` with
+/// which the template marks a required field.
+fn unmarked(title: &str) -> &str {
+    title.trim().trim_end_matches('*').trim_end()
+}
+
 /// What a list item reads as.
 enum Item {
     /// A code, and whether it was written as a label or spelling of it.
@@ -461,9 +467,8 @@ impl<'a> Validator<'a> {
                     );
                 }
                 Some(fi) => {
-                    // Named without the template's `*`, as a table's columns are.
                     let written = match &row[lc] {
-                        Value::Text(t) => t.trim().trim_end_matches('*').trim_end(),
+                        Value::Text(t) => unmarked(t),
                         _ => self.schema.sheets[si].fields[fi].label("en"),
                     };
                     rows.insert(fi, (r, lc + 1, written));
@@ -559,8 +564,7 @@ impl<'a> Validator<'a> {
                     .push(Finding::new("column-ignored", self.place(&at)).value(v.display()));
                 continue;
             };
-            // The template marks required columns with `*`; the place names the column without it.
-            let title = text.trim().trim_end_matches('*').trim_end();
+            let title = unmarked(text);
             let at = At {
                 sheet,
                 layout: Layout::Table,
